@@ -1,0 +1,142 @@
+/*
+ * analyzer.h - the analyzer table and what an analyzer may use.
+ *
+ * An analyzer is one entry of a const table (list.h). During the layer pass
+ * the dispatcher asks every analyzer whether it wants an entry (wants():
+ * cheap, path and metadata only, never content). If any does, the entry's
+ * bytes are read once and handed to each interested analyzer in the form it
+ * asked for:
+ *   WANT_WHOLE  the whole file as one NUL-terminated buffer (up to max_size);
+ *   WANT_STREAM chunks pushed to stream_chunk() as they come;
+ *   WANT_PULL   the analyzer drives the read itself (content_read()), e.g. to
+ *               run a nested archive reader; other consumers still see every
+ *               chunk it pulls.
+ * Analyzers record what they found as records of the layer (rec_new()); they
+ * keep no state between calls and touch nothing global, so layers can be
+ * analysed in parallel. After the merge each analyzer's finish() sees the
+ * merged filesystem and its own visible records (see docs/internals/ANALYZERS.md).
+ */
+#ifndef MOAT_ANALYZE_ANALYZER_H
+#define MOAT_ANALYZE_ANALYZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "moat/moat.h"
+#include "base/arena.h"
+#include "base/map.h"
+#include "base/vec.h"
+#include "image/fs.h"
+
+/* What wants() sees: the entry plus the layer it is in. */
+struct entry {
+    const struct layer_entry *le;
+    const char *path;   /* == le->path */
+    const char *base;   /* last component of path */
+    int layer;
+};
+
+enum want {
+    WANT_NO = 0,
+    WANT_WHOLE,
+    WANT_STREAM,
+    WANT_PULL,
+};
+
+/* A package as an analyzer reports it (strings in the layer arena). */
+struct pkg {
+    enum moat_pkg_type type;
+    const char *ns, *name, *version, *arch;
+    const char *source_name, *source_version;
+    const char *license, *supplier;
+    const char *purl;          /* set only when the analyzer knows better */
+    const char *path;          /* file it was found in (defaults to rec path) */
+    const char **files;        /* owned files, as the package manager lists them */
+    size_t nfiles;
+    struct moat_prop *props;
+    size_t nprops;
+    long parent;               /* index in the same record's pkgs, or -1 */
+    int db;                    /* from a package database: the layer is the one
+                                  whose database first listed this version */
+};
+
+enum rec_kind {
+    REC_PKGS = 1,    /* pkgs/npkgs */
+    REC_DATA,        /* analyzer-defined data */
+};
+
+struct rec {
+    const struct analyzer *an;
+    enum rec_kind kind;
+    const char *path;          /* file the record came from */
+    int layer;
+    int visible;               /* set after the merge: the file survived */
+    struct pkg *pkgs;
+    size_t npkgs;
+    void *data;
+};
+
+/* Everything one layer produced. */
+struct layer_result {
+    int index;
+    struct arena arena;
+    struct vec entries;        /* struct layer_entry */
+    struct vec recs;           /* pointers to struct rec */
+    struct vec problems;       /* struct moat_problem */
+    uint64_t in_bytes, out_bytes;
+    const char *digest;        /* computed blob digest */
+    const char *diff_id;       /* computed */
+    const char *compression;
+    int fatal;
+    char fatal_msg[512];
+};
+
+/* Per-layer analysis context handed to analyzers. */
+struct actx {
+    struct layer_result *lr;
+    struct arena *arena;       /* == &lr->arena */
+    const struct moat_limits *limits;
+    const struct analyzer *an; /* the analyzer being called */
+    int layer;
+    volatile int *abort;       /* set when another layer failed fatally */
+};
+
+/* Content of the current entry, for WANT_PULL analyzers. */
+struct content;
+/* Next chunk of the file: 1 with p and n set, 0 at the end, <0 on a broken
+ * stream (the layer is then fatal; the analyzer just returns). */
+int content_read(struct content *c, const void **p, size_t *n);
+uint64_t content_size(const struct content *c);
+
+/* Records and problems. Strings are copied into the layer arena. */
+struct rec *rec_new(struct actx *c, enum rec_kind kind, const char *path);
+struct pkg *rec_add_pkgs(struct actx *c, struct rec *r, size_t n); /* zeroed, parent=-1 */
+void actx_problem(struct actx *c, enum moat_grade g, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Adds a name/value property to p (copies both). */
+int pkg_prop(struct actx *c, struct pkg *p, const char *name, const char *value);
+
+struct finish_ctx;
+
+struct analyzer {
+    const char *name;
+    unsigned version;          /* bump when output changes: part of cache keys */
+    enum want (*wants)(const struct entry *e);
+    size_t max_size;           /* WANT_WHOLE: larger files become a problem */
+    int (*whole)(struct actx *c, const struct entry *e, const char *buf, size_t len);
+    size_t state_size;         /* WANT_STREAM: bytes of zeroed per-file state */
+    int (*stream_begin)(struct actx *c, const struct entry *e, void *state);
+    int (*stream_chunk)(struct actx *c, void *state, const unsigned char *p, size_t n);
+    int (*stream_end)(struct actx *c, const struct entry *e, void *state);
+    int (*pull)(struct actx *c, const struct entry *e, struct content *ct);
+    /* After the merge, in table order (OS analyzers first). */
+    int (*finish)(struct finish_ctx *f, const struct analyzer *self);
+};
+
+/* The table (list.h expanded in registry.c). */
+extern const struct analyzer *const analyzer_table[];
+extern const size_t analyzer_count;
+/* Checks the table once (unique names, consistent hooks). 0 or -1. */
+int analyzer_table_check(char *err, size_t errlen);
+
+#endif

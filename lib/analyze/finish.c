@@ -1,0 +1,193 @@
+/*
+ * finish.c - the steps between the layer passes and the result: which
+ * records survived the merge, which layer introduced each package of a
+ * package database, and which OS package owns the files a language package
+ * was found in.
+ */
+#include "finish.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "base/str.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct rec *
+next_rec(struct finish_ctx *f, const struct analyzer *an, struct rec_iter *it, int any)
+{
+    while (it->layer < f->nlayers) {
+        struct vec *v = &f->layers[it->layer].recs;
+        while (it->i < v->len) {
+            struct rec *r = *VEC_AT(v, struct rec *, it->i);
+            it->i++;
+            if ((!an || r->an == an) && (any || r->visible))
+                return r;
+        }
+        it->layer++;
+        it->i = 0;
+    }
+    return NULL;
+}
+
+struct rec *
+finish_next(struct finish_ctx *f, const struct analyzer *an, struct rec_iter *it)
+{
+    return next_rec(f, an, it, 0);
+}
+
+struct rec *
+finish_next_any(struct finish_ctx *f, const struct analyzer *an, struct rec_iter *it)
+{
+    return next_rec(f, an, it, 1);
+}
+
+void
+finish_problem(struct finish_ctx *f, enum moat_grade g, int layer, const char *path,
+               const char *source, const char *fmt, ...)
+{
+    struct moat_problem *p;
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = arena_vprintf(f->arena, fmt, ap);
+    va_end(ap);
+    p = vec_push(&f->problems);
+    if (!p || !msg)
+        return;
+    p->grade = g;
+    p->layer = layer;
+    p->path = path ? arena_printf(f->arena, "/%s", path) : NULL;
+    p->source = source;
+    p->message = msg;
+}
+
+/* A record is visible when the merged filesystem shows, at its path, the
+ * very entry of its layer it was read from. */
+void
+finish_mark_visible(struct finish_ctx *f)
+{
+    size_t L, i;
+
+    for (L = 0; L < f->nlayers; L++) {
+        struct vec *v = &f->layers[L].recs;
+        for (i = 0; i < v->len; i++) {
+            struct rec *r = *VEC_AT(v, struct rec *, i);
+            const struct fs_node *n = fs_lookup(f->fs, r->path);
+            r->visible = n && n->layer == r->layer && n->e->type == ENTRY_REG;
+        }
+    }
+}
+
+static void
+pkg_key(char *out, size_t n, const struct pkg *p)
+{
+    snprintf(out, n, "%s\x1f%s\x1f%s", p->name ? p->name : "", p->arch ? p->arch : "",
+             p->version ? p->version : "");
+}
+
+/* The last record of analyzer an for path in layer L, or NULL. */
+static struct rec *
+rec_in_layer(struct finish_ctx *f, const struct analyzer *an, const char *path, size_t L)
+{
+    struct vec *v = &f->layers[L].recs;
+    struct rec *found = NULL;
+    size_t i;
+
+    for (i = 0; i < v->len; i++) {
+        struct rec *r = *VEC_AT(v, struct rec *, i);
+        if (r->an == an && r->kind == REC_PKGS && strcmp(r->path, path) == 0)
+            found = r;
+    }
+    return found;
+}
+
+/* For packages of a database file, the layer that introduced them is the
+ * lowest layer from which every version of that file up to the visible one
+ * lists the same name, arch and version. Layers that did not touch the
+ * file do not break the chain. */
+int
+finish_db_layers(struct finish_ctx *f, int *layer_of, size_t cap, size_t *count)
+{
+    struct rec_iter it = {0, 0};
+    struct rec *r;
+    size_t k = 0;
+    char key[1024];
+
+    while ((r = finish_next(f, NULL, &it)) != NULL) {
+        size_t i, L;
+        struct map *lower;
+        unsigned char *has; /* layer L rewrote the database file */
+        int any_db = 0;
+
+        if (r->kind != REC_PKGS)
+            continue;
+        for (i = 0; i < r->npkgs; i++)
+            any_db |= r->pkgs[i].db;
+        if (!any_db || r->layer == 0) {
+            for (i = 0; i < r->npkgs && k < cap; i++)
+                layer_of[k++] = r->layer;
+            continue;
+        }
+        /* one key set per lower layer holding the same database file */
+        lower = calloc((size_t)r->layer, sizeof(*lower));
+        has = calloc((size_t)r->layer, 1);
+        if (!lower || !has) {
+            free(lower);
+            free(has);
+            return MOAT_ENOMEM;
+        }
+        for (L = 0; L < (size_t)r->layer; L++) {
+            struct rec *lr = rec_in_layer(f, r->an, r->path, L);
+            map_init(&lower[L]);
+            if (!lr)
+                continue;
+            has[L] = 1;
+            for (i = 0; i < lr->npkgs; i++) {
+                char *kk;
+                pkg_key(key, sizeof(key), &lr->pkgs[i]);
+                kk = arena_strdup(f->arena, key);
+                if (!kk || map_put(&lower[L], kk, (void *)1, NULL))
+                    return MOAT_ENOMEM; /* (leaks the maps; the scan fails) */
+            }
+        }
+        for (i = 0; i < r->npkgs && k < cap; i++) {
+            int intro = r->layer;
+            if (r->pkgs[i].db) {
+                pkg_key(key, sizeof(key), &r->pkgs[i]);
+                for (L = (size_t)r->layer; L-- > 0;) {
+                    if (!has[L])
+                        continue;
+                    if (!map_get(&lower[L], key))
+                        break;
+                    intro = (int)L;
+                }
+            }
+            layer_of[k++] = intro;
+        }
+        for (L = 0; L < (size_t)r->layer; L++)
+            map_free(&lower[L]);
+        free(lower);
+        free(has);
+    }
+    *count = k;
+    return 0;
+}
+
+int
+finish_canonical(struct finish_ctx *f, const char *path, char *out, size_t outlen)
+{
+    const struct fs_node *n;
+    const char *p = path;
+
+    while (*p == '/')
+        p++;
+    if (fs_resolve(f->fs, p, 0, out, outlen, &n) == 0)
+        return 0;
+    if (strlen(p) >= outlen)
+        return MOAT_ETOOBIG;
+    memcpy(out, p, strlen(p) + 1);
+    return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * finish.h - what analyzers see after the merge: the merged filesystem, the
+ * records they made that survived (their file was not deleted or replaced
+ * by a higher layer), and a place to put the distro and problems.
+ */
+#ifndef MOAT_ANALYZE_FINISH_H
+#define MOAT_ANALYZE_FINISH_H
+
+#include "analyzer.h"
+#include "image/fs.h"
+#include "image/image.h"
+
+struct finish_ctx {
+    struct image_desc *img;
+    struct layer_result *layers;
+    size_t nlayers;
+    struct fs *fs;
+    struct arena *arena;        /* lives as long as the result */
+    struct moat_distro distro;  /* set by the os analyzer */
+    struct vec problems;        /* struct moat_problem */
+};
+
+struct rec_iter {
+    size_t layer, i;
+};
+
+/* Next visible record of analyzer an (any kind), bottom layer first. */
+struct rec *finish_next(struct finish_ctx *f, const struct analyzer *an, struct rec_iter *it);
+/* Every record of analyzer an, visible or not (for database history). */
+struct rec *finish_next_any(struct finish_ctx *f, const struct analyzer *an,
+                            struct rec_iter *it);
+void finish_problem(struct finish_ctx *f, enum moat_grade g, int layer, const char *path,
+                    const char *source, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* ---- used by the scan driver (lib/scan.c) ---- */
+
+/* Sets rec->visible on every record. */
+void finish_mark_visible(struct finish_ctx *f);
+/* For every package of every visible REC_PKGS record, in iteration order,
+ * stores the index of the layer that introduced it in layer_of[]. */
+int finish_db_layers(struct finish_ctx *f, int *layer_of, size_t cap, size_t *count);
+/* Canonical form of a path as a package manager lists it ("/lib/x" on a
+ * merged-/usr system -> "usr/lib/x"): directory symlinks resolved inside
+ * the image; unresolvable paths are returned cleaned but unchanged. */
+int finish_canonical(struct finish_ctx *f, const char *path, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * fs.h - layer entries and the merged filesystem view.
+ *
+ * Each layer pass produces a list of entries (struct layer_entry). The merge
+ * applies them bottom to top, as overlayfs would: whiteouts remove lower
+ * files and opaque directories hide lower contents; a later entry replaces
+ * an earlier one of the same path; a file replacing a directory hides the
+ * directory's lower contents. The result answers "which layer's entry is
+ * visible at this path" and resolves symlinks inside the image (never on
+ * this host), e.g. /etc/os-release -> ../usr/lib/os-release, or /lib ->
+ * usr/lib in merged-/usr systems.
+ */
+#ifndef MOAT_IMAGE_FS_H
+#define MOAT_IMAGE_FS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/map.h"
+#include "base/vec.h"
+
+enum entry_type {
+    ENTRY_REG = 1,
+    ENTRY_DIR,
+    ENTRY_SYMLINK,
+    ENTRY_HARDLINK,
+    ENTRY_CHAR,
+    ENTRY_BLOCK,
+    ENTRY_FIFO,
+    ENTRY_SOCK,
+};
+
+enum whiteout {
+    WH_NONE = 0,
+    WH_FILE,     /* .wh.<name>: removes <name> (path) from lower layers */
+    WH_OPAQUE,   /* .wh..wh..opq: hides everything below path in lower layers */
+};
+
+/* One tar entry (or one file of a root filesystem), as kept for the merge. */
+struct layer_entry {
+    const char *path;   /* cleaned, relative to the root, no leading '/' */
+    const char *link;   /* symlink target as stored, or hard link target
+                           (cleaned path) */
+    uint64_t size;
+    int64_t mtime;
+    uint32_t mode;      /* permission bits incl. setuid/setgid/sticky */
+    uint32_t uid, gid;
+    uint8_t type;       /* enum entry_type */
+    uint8_t whiteout;   /* enum whiteout; such entries are not files */
+};
+
+struct fs_node {
+    const struct layer_entry *e;
+    int layer;
+};
+
+struct fs {
+    struct map nodes;         /* path -> struct fs_node* */
+    struct fs_node *pool;     /* all nodes, one allocation */
+    size_t npool;
+    uint64_t files;           /* visible non-directory entries */
+    struct arena arena;       /* implicit directories (no entry of their own) */
+};
+
+/* Builds the merged view of layers[0..n-1] (each a vec of layer_entry).
+ * Returns 0 or MOAT_ENOMEM. The view points into the layers' entries. */
+int fs_merge(struct fs *fs, struct vec *const *layers, size_t n);
+void fs_free(struct fs *fs);   /* NULL-safe */
+
+/* The visible entry at path itself (no symlink following), or NULL. */
+const struct fs_node *fs_lookup(const struct fs *fs, const char *path);
+
+/* Resolves path inside the image following symlinks in every component
+ * (follow_last: also the last one, like stat(); else like lstat()). Hard
+ * links resolve to their target. Writes the canonical path to out. Returns
+ * 0 with *node set, MOAT_ENOENT, MOAT_ELOOP or MOAT_ETOOBIG. */
+int fs_resolve(const struct fs *fs, const char *path, int follow_last, char *out, size_t outlen,
+               const struct fs_node **node);
+
+#endif

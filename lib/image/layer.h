@@ -1,0 +1,21 @@
+/*
+ * layer.h - reading one layer (or a root filesystem) into a layer_result.
+ */
+#ifndef MOAT_IMAGE_LAYER_H
+#define MOAT_IMAGE_LAYER_H
+
+#include "image.h"
+#include "analyze/analyzer.h"
+
+/* Reads layer index of img: verifies its digests, records its entries and
+ * runs the analyzers. Returns 0, or -1 with lr->fatal_msg set. abort is
+ * polled between entries; when another worker sets it the pass stops. */
+int layer_scan(struct image_desc *img, size_t index, const struct moat_limits *lim,
+               volatile int *abort, struct layer_result *lr);
+
+/* The same for an unpacked root filesystem at img->rootfs_path: walked
+ * without following any symlink, as one layer. */
+int rootfs_scan(struct image_desc *img, const struct moat_limits *lim, volatile int *abort,
+                struct layer_result *lr);
+
+#endif

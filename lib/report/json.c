@@ -1,0 +1,189 @@
+/*
+ * json.c - moat's own JSON report, schema version REPORT_SCHEMA_VERSION,
+ * documented in docs/REPORT.md and machine-checked against
+ * docs/report.schema.json by the test suite. Keys never disappear: a value
+ * that is unknown is null, an empty list is [].
+ */
+#include "report.h"
+
+#include <jansson.h>
+#include <string.h>
+
+static json_t *
+str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static void
+set(json_t *o, const char *k, json_t *v)
+{
+    json_object_set_new(o, k, v ? v : json_null());
+}
+
+static json_t *
+layer_ref(const struct moat_result *res, int index)
+{
+    json_t *o = json_object();
+    const struct moat_layer *l;
+
+    if (index < 0 || (size_t)index >= res->image.nlayers) {
+        json_decref(o);
+        return json_null();
+    }
+    l = &res->image.layers[index];
+    set(o, "index", json_integer(index));
+    set(o, "digest", str_or_null(l->digest));
+    set(o, "diff_id", str_or_null(l->diff_id));
+    set(o, "created_by", str_or_null(l->created_by));
+    return o;
+}
+
+static json_t *
+package_json(const struct moat_result *res, size_t i)
+{
+    const struct moat_package *p = &res->packages[i];
+    json_t *o = json_object(), *src = json_object(), *props = json_object(), *contains;
+    size_t j;
+
+    set(o, "type", json_string(moat_pkg_type_name(p->type)));
+    set(o, "namespace", str_or_null(p->ns));
+    set(o, "name", json_string(p->name));
+    set(o, "version", str_or_null(p->version));
+    set(o, "arch", str_or_null(p->arch));
+    if (p->source_name || p->source_version) {
+        set(src, "name", str_or_null(p->source_name));
+        set(src, "version", str_or_null(p->source_version));
+        set(o, "source", src);
+    } else {
+        json_decref(src);
+        set(o, "source", json_null());
+    }
+    set(o, "license", str_or_null(p->license));
+    set(o, "supplier", str_or_null(p->supplier));
+    set(o, "purl", json_string(p->purl));
+    set(o, "path", json_string(p->path));
+    set(o, "layer", layer_ref(res, p->layer));
+    set(o, "found_by", json_string(p->found_by));
+    set(o, "files", json_integer((json_int_t)p->nfiles));
+    set(o, "parent", p->parent >= 0 ? json_string(res->packages[p->parent].purl) : json_null());
+    for (j = 0; j < p->nprops; j++)
+        set(props, p->props[j].name, json_string(p->props[j].value));
+    set(o, "properties", props);
+    contains = json_array();
+    for (j = 0; j < res->npackages; j++)
+        if (res->packages[j].owner == (long)i)
+            json_array_append_new(contains, package_json(res, j));
+    set(o, "contains", contains);
+    return o;
+}
+
+int
+report_json(FILE *out, const struct moat_result *res, const struct moat_report_options *o,
+            char *err, size_t errlen)
+{
+    json_t *doc = json_object(), *img = json_object(), *layers = json_array();
+    json_t *pk = json_array(), *errs = json_array(), *sum = json_object();
+    json_t *bytype = json_object(), *verdict = json_object(), *reasons = json_array();
+    const struct moat_image *im = &res->image;
+    size_t i;
+    int rc;
+
+    set(doc, "schema_version", json_string(REPORT_SCHEMA_VERSION));
+    set(doc, "tool", json_pack("{s:s, s:s}", "name", o->tool_name ? o->tool_name : "moat",
+                               "version", MOAT_VERSION));
+    set(doc, "target", json_string(res->target));
+    set(img, "transport", str_or_null(im->transport));
+    set(img, "reference", str_or_null(im->reference));
+    set(img, "name", str_or_null(im->name));
+    set(img, "digest", str_or_null(im->digest));
+    set(img, "config_digest", str_or_null(im->config_digest));
+    set(img, "os", str_or_null(im->os));
+    set(img, "architecture", str_or_null(im->architecture));
+    set(img, "variant", str_or_null(im->variant));
+    set(img, "created", str_or_null(im->created));
+    for (i = 0; i < im->nlayers; i++) {
+        const struct moat_layer *l = &im->layers[i];
+        json_t *lo = json_object();
+        set(lo, "index", json_integer(l->index));
+        set(lo, "digest", str_or_null(l->digest));
+        set(lo, "diff_id", str_or_null(l->diff_id));
+        set(lo, "media_type", str_or_null(l->media_type));
+        set(lo, "compression", str_or_null(l->compression));
+        set(lo, "size", json_integer((json_int_t)l->size));
+        set(lo, "uncompressed_size", json_integer((json_int_t)l->uncompressed_size));
+        set(lo, "entries", json_integer((json_int_t)l->entries));
+        set(lo, "created_by", str_or_null(l->created_by));
+        json_array_append_new(layers, lo);
+    }
+    set(img, "layers", layers);
+    set(img, "files", json_integer((json_int_t)res->files));
+    set(doc, "image", img);
+    if (res->distro.id) {
+        json_t *d = json_object();
+        set(d, "id", json_string(res->distro.id));
+        set(d, "version_id", str_or_null(res->distro.version_id));
+        set(d, "codename", str_or_null(res->distro.codename));
+        set(d, "name", str_or_null(res->distro.name));
+        set(d, "pretty_name", str_or_null(res->distro.pretty_name));
+        set(d, "path", str_or_null(res->distro.path));
+        set(d, "distroless", json_boolean(res->distro.distroless));
+        set(doc, "distro", d);
+    } else {
+        set(doc, "distro", json_null());
+    }
+    for (i = 0; i < res->npackages; i++) {
+        const char *t = moat_pkg_type_name(res->packages[i].type);
+        json_int_t n = json_integer_value(json_object_get(bytype, t));
+        set(bytype, t, json_integer(n + 1));
+        if (res->packages[i].owner < 0)
+            json_array_append_new(pk, package_json(res, i));
+    }
+    set(sum, "packages", json_integer((json_int_t)res->npackages));
+    set(sum, "packages_by_type", bytype);
+    set(sum, "findings", json_integer((json_int_t)res->nfindings));
+    set(sum, "errors", json_integer((json_int_t)res->nproblems));
+    set(doc, "summary", sum);
+    set(doc, "packages", pk);
+    {
+        json_t *fa = json_array();
+        for (i = 0; i < res->nfindings; i++) {
+            const struct moat_finding *f = &res->findings[i];
+            json_t *fo = json_object();
+            set(fo, "kind", json_string(f->kind));
+            set(fo, "id", json_string(f->id));
+            set(fo, "severity", json_string(f->severity));
+            set(fo, "title", str_or_null(f->title));
+            set(fo, "path", str_or_null(f->path));
+            set(fo, "layer", layer_ref(res, f->layer));
+            set(fo, "package", f->package >= 0 ? json_string(res->packages[f->package].purl)
+                                               : json_null());
+            set(fo, "evidence", str_or_null(f->evidence));
+            json_array_append_new(fa, fo);
+        }
+        set(doc, "findings", fa);
+    }
+    for (i = 0; i < res->nproblems; i++) {
+        const struct moat_problem *p = &res->problems[i];
+        json_t *eo = json_object();
+        set(eo, "severity", json_string(moat_grade_name(p->grade)));
+        set(eo, "layer", p->layer >= 0 ? json_integer(p->layer) : json_null());
+        set(eo, "path", str_or_null(p->path));
+        set(eo, "source", str_or_null(p->source));
+        set(eo, "message", json_string(p->message));
+        json_array_append_new(errs, eo);
+    }
+    set(doc, "errors", errs);
+    set(verdict, "decision", json_string(res->verdict ? res->verdict : "allow"));
+    for (i = 0; i < res->nreasons; i++)
+        json_array_append_new(reasons, json_string(res->reasons[i]));
+    set(verdict, "reasons", reasons);
+    set(doc, "verdict", verdict);
+    rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    json_decref(doc);
+    if (rc != 0 || fputc('\n', out) == EOF) {
+        snprintf(err, errlen, "write error");
+        return -1;
+    }
+    return 0;
+}

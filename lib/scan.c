@@ -1,0 +1,570 @@
+/*
+ * scan.c - moat_scan(): the whole pipeline for one image.
+ *
+ *   image_open()           metadata: manifest, config, expected digests
+ *   layer passes           in parallel, one worker per core, each layer once
+ *   fs_merge()             whiteouts, replacement, implicit directories
+ *   finish                 visibility, database history, analyzer finish()
+ *   result                 packages sorted, owners linked, problems listed
+ *
+ * Output never depends on thread timing: every layer writes only its own
+ * layer_result, and everything after the passes runs in layer order.
+ */
+#include "moat/moat.h"
+#include "analyze/dispatch.h"
+#include "analyze/finish.h"
+#include "analyze/purl.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "base/str.h"
+#include "image/fs.h"
+#include "image/image.h"
+#include "image/layer.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct result_impl {
+    struct moat_result pub;
+    struct arena arena;
+};
+
+void
+moat_options_init(struct moat_options *opt)
+{
+    memset(opt, 0, sizeof(*opt));
+    opt->limits.layer_bytes = MOAT_LIMIT_LAYER_BYTES;
+    opt->limits.image_bytes = MOAT_LIMIT_IMAGE_BYTES;
+    opt->limits.ratio = MOAT_LIMIT_RATIO;
+    opt->limits.ratio_grace = MOAT_LIMIT_RATIO_GRACE;
+    opt->limits.layer_entries = MOAT_LIMIT_LAYER_ENTRIES;
+    opt->limits.layers = MOAT_LIMIT_LAYERS;
+    opt->limits.whole_file = MOAT_LIMIT_WHOLE_FILE;
+}
+
+const char *
+moat_pkg_type_name(enum moat_pkg_type t)
+{
+    static const char *const names[MOAT_PKG_TYPE_COUNT] = {
+        "deb", "apk", "rpm", "npm", "pypi", "golang", "maven", "gem", "composer", "cargo",
+        "nuget",
+    };
+    return (unsigned)t < MOAT_PKG_TYPE_COUNT ? names[t] : "generic";
+}
+
+const char *
+moat_grade_name(enum moat_grade g)
+{
+    switch (g) {
+    case MOAT_OK:
+        return "ok";
+    case MOAT_WARN:
+        return "warning";
+    case MOAT_FAILED:
+        return "failed";
+    default:
+        return "fatal";
+    }
+}
+
+const char *
+moat_package_prop(const struct moat_package *p, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < p->nprops; i++)
+        if (strcmp(p->props[i].name, name) == 0)
+            return p->props[i].value;
+    return NULL;
+}
+
+const char *
+moat_strerror(int code)
+{
+    switch (code) {
+    case 0:
+        return "success";
+    case MOAT_ENOMEM:
+        return "out of memory";
+    case MOAT_ETOOBIG:
+        return "a size limit was exceeded";
+    case MOAT_EINVAL:
+        return "malformed input";
+    case MOAT_EIO:
+        return "read error";
+    case MOAT_ENOENT:
+        return "not found";
+    case MOAT_EDIGEST:
+        return "digest mismatch";
+    case MOAT_EUNSUP:
+        return "not supported";
+    case MOAT_ELOOP:
+        return "symlink loop";
+    case MOAT_EAUTH:
+        return "authentication failed";
+    default:
+        return "unknown error";
+    }
+}
+
+/* ---- parallel layer passes ---- */
+
+struct pass {
+    struct image_desc *img;
+    struct layer_result *layers;
+    const struct moat_limits *lim;
+    atomic_size_t next;
+    volatile int abort;
+};
+
+static void *
+worker(void *arg)
+{
+    struct pass *ps = arg;
+
+    for (;;) {
+        size_t i = atomic_fetch_add(&ps->next, 1);
+        if (i >= ps->img->nlayers || ps->abort)
+            break;
+        if (layer_scan(ps->img, i, ps->lim, &ps->abort, &ps->layers[i]) != 0)
+            ps->abort = 1;
+    }
+    return NULL;
+}
+
+static unsigned
+thread_count(const struct moat_options *opt, size_t layers)
+{
+    long n = opt->threads ? (long)opt->threads : sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (n < 1)
+        n = 1;
+    if ((size_t)n > layers)
+        n = (long)layers;
+    if (n > 64)
+        n = 64;
+    return (unsigned)(n ? n : 1);
+}
+
+static int
+run_passes(struct pass *ps, unsigned threads)
+{
+    pthread_t tid[64];
+    unsigned i, started = 0;
+
+    if (threads <= 1) {
+        worker(ps);
+        return 0;
+    }
+    for (i = 0; i < threads; i++) {
+        if (pthread_create(&tid[i], NULL, worker, ps) != 0)
+            break;
+        started++;
+    }
+    if (started == 0)
+        worker(ps); /* could not start threads: do it here */
+    for (i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    return 0;
+}
+
+/* ---- result assembly ---- */
+
+struct collected {
+    struct pkg *p;
+    struct rec *r;
+    int layer;
+    size_t base;      /* index of r->pkgs[0] in the collected array */
+    long final;       /* index in the sorted result */
+    const char *canon;
+};
+
+static int
+cmp_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int
+cmp_collected(const void *x, const void *y)
+{
+    const struct collected *a = x, *b = y;
+    int c;
+
+    if (a->p->type != b->p->type)
+        return a->p->type < b->p->type ? -1 : 1;
+    if ((c = cmp_str(a->p->ns, b->p->ns)) != 0)
+        return c;
+    if ((c = cmp_str(a->p->name, b->p->name)) != 0)
+        return c;
+    if ((c = cmp_str(a->p->version, b->p->version)) != 0)
+        return c;
+    if ((c = cmp_str(a->p->arch, b->p->arch)) != 0)
+        return c;
+    if ((c = cmp_str(a->p->path ? a->p->path : a->r->path, b->p->path ? b->p->path : b->r->path)) != 0)
+        return c;
+    return a->layer - b->layer;
+}
+
+static int
+is_os_type(enum moat_pkg_type t)
+{
+    return t == MOAT_PKG_DEB || t == MOAT_PKG_APK || t == MOAT_PKG_RPM;
+}
+
+#define DUP(s) arena_strdup(ra, (s))
+
+static int
+build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
+{
+    struct rec_iter it = {0, 0};
+    struct rec *r;
+    struct collected *cp = NULL;
+    size_t n = 0, total = 0, i, k, *order = NULL;
+    int *layer_of = NULL, rc = MOAT_ENOMEM;
+    struct map owners;
+    struct arena tmp;
+    int need_owners = 0;
+
+    map_init(&owners);
+    arena_init(&tmp);
+    while ((r = finish_next(f, NULL, &it)) != NULL)
+        if (r->kind == REC_PKGS)
+            total += r->npkgs;
+    cp = calloc(total ? total : 1, sizeof(*cp));
+    layer_of = calloc(total ? total : 1, sizeof(*layer_of));
+    if (!cp || !layer_of)
+        goto out;
+    rc = finish_db_layers(f, layer_of, total, &k);
+    if (rc)
+        goto out;
+    it.layer = it.i = 0;
+    while ((r = finish_next(f, NULL, &it)) != NULL) {
+        size_t base = n;
+        if (r->kind != REC_PKGS)
+            continue;
+        for (i = 0; i < r->npkgs; i++, n++) {
+            cp[n].p = &r->pkgs[i];
+            cp[n].r = r;
+            cp[n].layer = layer_of[n];
+            cp[n].base = base;
+            if (!is_os_type(r->pkgs[i].type))
+                need_owners = 1;
+        }
+    }
+    /* which OS package owns the file each language package came from */
+    if (need_owners) {
+        char canon[MOAT_LIMIT_PATH + 1];
+        for (i = 0; i < n; i++) {
+            const struct pkg *p = cp[i].p;
+            size_t j;
+            if (!is_os_type(p->type))
+                continue;
+            for (j = 0; j < p->nfiles; j++) {
+                char *key;
+                if (finish_canonical(f, p->files[j], canon, sizeof(canon)) != 0)
+                    continue;
+                key = arena_strdup(&tmp, canon);
+                if (!key || map_put(&owners, key, &cp[i], NULL))
+                    goto out;
+            }
+        }
+    }
+    qsort(cp, n, sizeof(*cp), cmp_collected);
+    order = calloc(n ? n : 1, sizeof(*order));
+    if (!order)
+        goto out;
+    /* position of each (rec, local index) after sorting, for parents */
+    for (i = 0; i < n; i++) {
+        size_t orig = cp[i].base + (size_t)(cp[i].p - cp[i].r->pkgs);
+        order[orig] = i;
+        cp[i].final = (long)i;
+    }
+    res->packages = arena_alloc(ra, (n ? n : 1) * sizeof(*res->packages));
+    if (!res->packages)
+        goto out;
+    res->npackages = n;
+    for (i = 0; i < n; i++) {
+        const struct pkg *p = cp[i].p;
+        struct moat_package *o = &res->packages[i];
+        const char *src = p->path ? p->path : cp[i].r->path;
+        size_t j;
+
+        o->type = p->type;
+        o->ns = DUP(p->ns);
+        o->name = DUP(p->name);
+        o->version = DUP(p->version);
+        o->arch = DUP(p->arch);
+        o->source_name = DUP(p->source_name);
+        o->source_version = DUP(p->source_version);
+        o->license = DUP(p->license);
+        o->supplier = DUP(p->supplier);
+        o->purl = purl_build(ra, p, &f->distro);
+        o->path = arena_printf(ra, "/%s", src);
+        o->found_by = cp[i].r->an->name;
+        o->layer = cp[i].layer;
+        o->owner = -1;
+        o->parent = -1;
+        if (p->parent >= 0 && (size_t)p->parent < cp[i].r->npkgs)
+            o->parent = (long)order[cp[i].base + (size_t)p->parent];
+        if (p->nfiles) {
+            o->files = arena_alloc(ra, p->nfiles * sizeof(*o->files));
+            if (!o->files)
+                goto out;
+            for (j = 0; j < p->nfiles; j++)
+                o->files[j] = DUP(p->files[j]);
+            o->nfiles = p->nfiles;
+        }
+        if (p->nprops) {
+            struct moat_prop *pr = arena_alloc(ra, p->nprops * sizeof(*pr));
+            if (!pr)
+                goto out;
+            for (j = 0; j < p->nprops; j++) {
+                pr[j].name = DUP(p->props[j].name);
+                pr[j].value = DUP(p->props[j].value);
+            }
+            o->props = pr;
+            o->nprops = p->nprops;
+        }
+        if (!o->name || !o->purl || !o->path)
+            goto out;
+        if (need_owners && !is_os_type(p->type)) {
+            char canon[MOAT_LIMIT_PATH + 1];
+            struct collected *own;
+            if (finish_canonical(f, src, canon, sizeof(canon)) == 0 &&
+                (own = map_get(&owners, canon)) != NULL)
+                o->owner = own->final;
+        }
+    }
+    rc = 0;
+out:
+    map_free(&owners);
+    arena_free(&tmp);
+    free(order);
+    free(cp);
+    free(layer_of);
+    return rc;
+}
+
+static int
+build_image(struct image_desc *img, struct layer_result *layers, struct moat_result *res,
+            struct arena *ra)
+{
+    struct moat_image *mi = &res->image;
+    size_t i;
+
+    mi->transport = DUP(img->transport);
+    mi->reference = DUP(img->reference);
+    mi->name = DUP(img->name);
+    mi->digest = DUP(img->manifest_digest);
+    mi->config_digest = DUP(img->config_digest);
+    mi->os = DUP(img->os);
+    mi->architecture = DUP(img->architecture);
+    mi->variant = DUP(img->variant);
+    mi->created = DUP(img->created);
+    mi->config_json = DUP(img->config_json);
+    mi->nlayers = img->nlayers;
+    mi->layers = arena_alloc(ra, (img->nlayers ? img->nlayers : 1) * sizeof(*mi->layers));
+    if (!mi->layers)
+        return MOAT_ENOMEM;
+    for (i = 0; i < img->nlayers; i++) {
+        const struct layer_desc *ld = &img->layers[i];
+        struct moat_layer *l = &mi->layers[i];
+        l->index = (unsigned)i;
+        l->digest = DUP(ld->digest ? ld->digest : layers[i].digest);
+        l->diff_id = DUP(ld->diff_id ? ld->diff_id : layers[i].diff_id);
+        l->media_type = DUP(ld->media_type);
+        l->compression = layers[i].compression;
+        l->size = layers[i].in_bytes;
+        l->uncompressed_size = layers[i].out_bytes;
+        l->entries = layers[i].entries.len;
+        l->created_by = DUP(ld->created_by);
+    }
+    return 0;
+}
+
+static int
+add_problems(struct moat_result *res, struct arena *ra, const struct moat_problem *src,
+             size_t n, size_t *cap)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct moat_problem *p;
+        if (res->nproblems == *cap) {
+            struct moat_problem *np;
+            size_t nc = *cap ? *cap * 2 : 16;
+            np = arena_alloc(ra, nc * sizeof(*np));
+            if (!np)
+                return MOAT_ENOMEM;
+            if (res->nproblems)
+                memcpy(np, res->problems, res->nproblems * sizeof(*np));
+            res->problems = np;
+            *cap = nc;
+        }
+        p = &res->problems[res->nproblems++];
+        p->grade = src[i].grade;
+        p->layer = src[i].layer;
+        p->path = DUP(src[i].path);
+        p->source = DUP(src[i].source);
+        p->message = DUP(src[i].message);
+    }
+    return 0;
+}
+
+static void
+fatal_line(char *errbuf, size_t errlen, struct image_desc *img, struct layer_result *lr)
+{
+    const struct layer_desc *ld = &img->layers[lr->index];
+    const char *id = ld->digest ? ld->digest : ld->member ? ld->member : ld->diff_id;
+
+    if (img->rootfs)
+        snprintf(errbuf, errlen, "%s: %s", img->rootfs_path, lr->fatal_msg);
+    else
+        snprintf(errbuf, errlen, "layer %d (%s): %s", lr->index, id ? id : "?", lr->fatal_msg);
+}
+
+enum moat_grade
+moat_scan(const char *target, const struct moat_options *optin, struct moat_result **out,
+          char *errbuf, size_t errlen)
+{
+    struct moat_options defopt;
+    const struct moat_options *opt = optin;
+    struct image_desc *img = NULL;
+    struct layer_result *layers = NULL;
+    struct result_impl *ri = NULL;
+    struct moat_result *res;
+    struct finish_ctx fc;
+    struct fs fs;
+    struct vec **entries = NULL;
+    struct pass ps;
+    enum moat_grade grade = MOAT_FATAL;
+    size_t i, pcap = 0;
+    uint64_t total = 0;
+    int rc, merged = 0;
+    char err[1024];
+
+    *out = NULL;
+    memset(&fc, 0, sizeof(fc));
+    vec_init(&fc.problems, sizeof(struct moat_problem), 100000);
+    if (!opt) {
+        moat_options_init(&defopt);
+        opt = &defopt;
+    }
+    if (analyzer_table_check(errbuf, errlen) != 0)
+        return MOAT_FATAL;
+    rc = image_open(target, opt, &img, err, sizeof(err));
+    if (rc) {
+        snprintf(errbuf, errlen, "%s", err);
+        return MOAT_FATAL;
+    }
+    if (img->nlayers > opt->limits.layers) {
+        snprintf(errbuf, errlen, "%zu layers, more than the limit of %u", img->nlayers,
+                 opt->limits.layers);
+        goto out;
+    }
+    layers = calloc(img->nlayers ? img->nlayers : 1, sizeof(*layers));
+    if (!layers)
+        goto oom;
+    for (i = 0; i < img->nlayers; i++)
+        layer_result_init(&layers[i], (int)i);
+    memset(&ps, 0, sizeof(ps));
+    ps.img = img;
+    ps.layers = layers;
+    ps.lim = &opt->limits;
+    atomic_init(&ps.next, 0);
+    if (img->rootfs)
+        rootfs_scan(img, &opt->limits, &ps.abort, &layers[0]);
+    else
+        run_passes(&ps, thread_count(opt, img->nlayers));
+    for (i = 0; i < img->nlayers; i++) {
+        if (layers[i].fatal) {
+            fatal_line(errbuf, errlen, img, &layers[i]);
+            goto out;
+        }
+        total += layers[i].out_bytes;
+    }
+    if (total > opt->limits.image_bytes) {
+        snprintf(errbuf, errlen, "image expands to %llu bytes, more than the limit of %llu",
+                 (unsigned long long)total, (unsigned long long)opt->limits.image_bytes);
+        goto out;
+    }
+    entries = calloc(img->nlayers ? img->nlayers : 1, sizeof(*entries));
+    if (!entries)
+        goto oom;
+    for (i = 0; i < img->nlayers; i++)
+        entries[i] = &layers[i].entries;
+    if (fs_merge(&fs, entries, img->nlayers) != 0)
+        goto oom;
+    merged = 1;
+    ri = calloc(1, sizeof(*ri));
+    if (!ri)
+        goto oom;
+    arena_init(&ri->arena);
+    res = &ri->pub;
+    fc.img = img;
+    fc.layers = layers;
+    fc.nlayers = img->nlayers;
+    fc.fs = &fs;
+    fc.arena = &ri->arena;
+    finish_mark_visible(&fc);
+    for (i = 0; i < analyzer_count; i++) {
+        const struct analyzer *an = analyzer_table[i];
+        if (an->finish && (rc = an->finish(&fc, an)) != 0)
+            finish_problem(&fc, MOAT_FAILED, -1, NULL, an->name, "could not finish: %s",
+                           moat_strerror(rc));
+    }
+    res->target = arena_strdup(&ri->arena, target);
+    res->distro = fc.distro;
+    res->files = fs.files;
+    if (build_image(img, layers, res, &ri->arena) || build_packages(&fc, res, &ri->arena))
+        goto oom;
+    if (add_problems(res, &ri->arena, img->warnings, img->nwarnings, &pcap))
+        goto oom;
+    for (i = 0; i < img->nlayers; i++)
+        if (add_problems(res, &ri->arena, layers[i].problems.items, layers[i].problems.len,
+                         &pcap))
+            goto oom;
+    if (add_problems(res, &ri->arena, fc.problems.items, fc.problems.len, &pcap))
+        goto oom;
+    /* without a policy nothing is denied (policies: issue #5) */
+    res->verdict = "allow";
+    grade = MOAT_OK;
+    for (i = 0; i < res->nproblems; i++)
+        if (res->problems[i].grade > grade)
+            grade = res->problems[i].grade;
+    *out = res;
+    ri = NULL;
+    goto out;
+oom:
+    snprintf(errbuf, errlen, "out of memory");
+    grade = MOAT_FATAL;
+out:
+    if (ri)
+        moat_result_free(&ri->pub);
+    if (merged)
+        fs_free(&fs);
+    free(entries);
+    vec_free(&fc.problems);
+    if (layers)
+        for (i = 0; i < img->nlayers; i++)
+            layer_result_free(&layers[i]);
+    free(layers);
+    image_desc_free(img);
+    return grade;
+}
+
+void
+moat_result_free(struct moat_result *res)
+{
+    struct result_impl *ri = (struct result_impl *)res;
+
+    if (!ri)
+        return;
+    arena_free(&ri->arena);
+    free(ri);
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs everything moat needs to build and to run its test suite on Debian 12.
+# Build dependencies are Debian packages only; the test oracles and validators
+# (reference implementations we did not write) come from Debian and npm.
+set -eu
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+
+BUILD="build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  libarchive-dev libisal-dev libzstd-dev libjansson-dev libyaml-dev libsqlite3-dev
+  libcurl4-openssl-dev libssl-dev libcmocka-dev zlib1g-dev"
+TEST="python3 isal docker-registry apache2-utils skopeo umoci debootstrap dpkg
+  ca-certificates curl"
+# Node.js runs the schema validators and the npm semver oracle; use the
+# machine's own when it has one (Debian's nodejs conflicts with other installs).
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || TEST="$TEST nodejs npm"
+
+if [ "${1:-}" = "--build-only" ]; then PKGS="$BUILD"; else PKGS="$BUILD $TEST"; fi
+missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"; done)
+if [ -n "$missing" ]; then
+  $SUDO apt-get update -q
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -q --no-install-recommends $missing
+fi

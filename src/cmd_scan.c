@@ -1,0 +1,255 @@
+/*
+ * cmd_scan.c - `moat scan` and `moat sbom`: one scan, then one report. They
+ * share every option but the default format. Reports written with -o go to
+ * a temporary file that is renamed into place, so a failed run never leaves
+ * a report that looks complete.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct scan_args {
+    const char *format;
+    const char *output;
+    const char *target;
+    int color; /* -1 auto */
+    int quiet;
+    char *password;
+    struct moat_options opt;
+};
+
+static void
+usage(const char *cmd, int sbom)
+{
+    fprintf(stderr,
+            "usage: moat %s [OPTIONS] TARGET\n\n"
+            "  -f, --format FMT       %s\n"
+            "  -o, --output FILE      write the report to FILE (atomically)\n"
+            "      --platform OS/ARCH choose from a multi-platform image (default linux/<host>)\n"
+            "      --insecure         allow plain-HTTP registries and skip TLS verification\n"
+            "      --username NAME    registry user (password from --password-stdin)\n"
+            "      --password-stdin   read the registry password from standard input\n"
+            "      --threads N        worker threads (default: one per CPU)\n"
+            "      --color WHEN       auto, always or never (table format)\n"
+            "  -q, --quiet            no warnings on stderr\n",
+            cmd, sbom ? "cyclonedx (default) or spdx" : "table (default) or json");
+}
+
+static int
+read_password(struct scan_args *a)
+{
+    char line[4096];
+    size_t n;
+
+    if (!fgets(line, sizeof(line), stdin)) {
+        cli_error("--password-stdin: nothing on standard input");
+        return -1;
+    }
+    n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    a->password = strdup(line);
+    memset(line, 0, sizeof(line));
+    return a->password ? 0 : -1;
+}
+
+static int
+parse(int argc, char **argv, struct scan_args *a, int sbom)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"platform", required_argument, NULL, 'P'},
+        {"insecure", no_argument, NULL, 'I'},
+        {"username", required_argument, NULL, 'U'},
+        {"password-stdin", no_argument, NULL, 'S'},
+        {"threads", required_argument, NULL, 'T'},
+        {"color", required_argument, NULL, 'C'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int ch, want_pw = 0;
+
+    memset(a, 0, sizeof(*a));
+    moat_options_init(&a->opt);
+    a->format = sbom ? "cyclonedx" : "table";
+    a->color = -1;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'f':
+            a->format = optarg;
+            break;
+        case 'o':
+            a->output = optarg;
+            break;
+        case 'P':
+            a->opt.platform = optarg;
+            break;
+        case 'I':
+            a->opt.insecure = 1;
+            break;
+        case 'U':
+            a->opt.username = optarg;
+            break;
+        case 'S':
+            want_pw = 1;
+            break;
+        case 'T': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 64) {
+                cli_error("--threads takes a number from 1 to 64");
+                return -1;
+            }
+            a->opt.threads = (unsigned)v;
+            break;
+        }
+        case 'C':
+            if (strcmp(optarg, "always") == 0)
+                a->color = 1;
+            else if (strcmp(optarg, "never") == 0)
+                a->color = 0;
+            else if (strcmp(optarg, "auto") == 0)
+                a->color = -1;
+            else {
+                cli_error("--color takes auto, always or never");
+                return -1;
+            }
+            break;
+        case 'q':
+            a->quiet = 1;
+            break;
+        case 'h':
+            usage(argv[0], sbom);
+            exit(0);
+        default:
+            usage(argv[0], sbom);
+            return -1;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(argv[0], sbom);
+        return -1;
+    }
+    a->target = argv[optind];
+    if (sbom && strcmp(a->format, "cyclonedx") != 0 && strcmp(a->format, "spdx") != 0) {
+        cli_error("sbom formats are cyclonedx and spdx");
+        return -1;
+    }
+    if (!sbom && strcmp(a->format, "table") != 0 && strcmp(a->format, "json") != 0 &&
+        strcmp(a->format, "cyclonedx") != 0 && strcmp(a->format, "spdx") != 0) {
+        cli_error("unknown format '%s' (table, json, cyclonedx, spdx)", a->format);
+        return -1;
+    }
+    if (want_pw) {
+        if (read_password(a) != 0)
+            return -1;
+        a->opt.password = a->password;
+    }
+    if (a->opt.password && !a->opt.username) {
+        cli_error("--password-stdin needs --username");
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes the report to stdout or atomically to a file. */
+static int
+write_report(struct scan_args *a, const struct moat_result *res)
+{
+    struct moat_report_options ro = {0};
+    char err[256], tmp[4096];
+    FILE *out = stdout;
+    int rc;
+
+    ro.color = a->color == -1 ? (!a->output && isatty(STDOUT_FILENO)) : a->color;
+    if (a->output) {
+        if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", a->output, (long)getpid()) >=
+            sizeof(tmp)) {
+            cli_error("%s: name too long", a->output);
+            return -1;
+        }
+        out = fopen(tmp, "w");
+        if (!out) {
+            cli_error("%s: %s", tmp, strerror(errno));
+            return -1;
+        }
+    }
+    rc = moat_report_write(a->format, res, &ro, out, err, sizeof(err));
+    if (a->output) {
+        if (fclose(out) != 0 && rc == 0) {
+            snprintf(err, sizeof(err), "%s", strerror(errno));
+            rc = -1;
+        }
+        if (rc == 0 && rename(tmp, a->output) != 0) {
+            snprintf(err, sizeof(err), "%s", strerror(errno));
+            rc = -1;
+        }
+        if (rc != 0)
+            unlink(tmp);
+    }
+    if (rc != 0)
+        cli_error("%s: %s", a->output ? a->output : "report", err);
+    return rc;
+}
+
+static int
+run(int argc, char **argv, int sbom)
+{
+    struct scan_args a;
+    struct moat_result *res = NULL;
+    char err[1024];
+    enum moat_grade g;
+    size_t i;
+    int code;
+
+    if (parse(argc, argv, &a, sbom) != 0) {
+        free(a.password);
+        return EXIT_ERROR;
+    }
+    g = moat_scan(a.target, &a.opt, &res, err, sizeof(err));
+    if (a.password) {
+        memset(a.password, 0, strlen(a.password));
+        free(a.password);
+    }
+    if (g == MOAT_FATAL) {
+        cli_error("%s", err);
+        return EXIT_ERROR;
+    }
+    if (!a.quiet && (sbom || a.output)) {
+        /* the report may not show problems (SBOMs cannot): say them here */
+        for (i = 0; i < res->nproblems; i++) {
+            const struct moat_problem *p = &res->problems[i];
+            if (p->grade < MOAT_FAILED)
+                continue;
+            fprintf(stderr, "moat: could not analyse %s%s(%s): %s\n", p->path ? p->path : "",
+                    p->path ? " " : "", p->source, p->message);
+        }
+    }
+    if (write_report(&a, res) != 0) {
+        moat_result_free(res);
+        return EXIT_ERROR;
+    }
+    code = res->verdict && strcmp(res->verdict, "deny") == 0 ? EXIT_DENY : EXIT_ALLOW;
+    moat_result_free(res);
+    return code;
+}
+
+int
+cmd_scan(int argc, char **argv)
+{
+    return run(argc, argv, 0);
+}
+
+int
+cmd_sbom(int argc, char **argv)
+{
+    return run(argc, argv, 1);
+}

@@ -1,0 +1,77 @@
+/*
+ * moat.c - the moat program: a table of subcommands. Each lives in its own
+ * cmd_*.c file and owns its options; this file only dispatches.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const struct command commands[] = {
+    {"scan", "scan an image: packages, findings, verdict", cmd_scan},
+    {"sbom", "inventory an image as CycloneDX or SPDX", cmd_sbom},
+    {"version", "print moat's version", cmd_version},
+    {"help", "this list", cmd_help},
+};
+
+void
+cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("moat: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("moat %s\n", MOAT_VERSION);
+    return 0;
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+    size_t i;
+
+    (void)argc;
+    (void)argv;
+    printf("usage: moat COMMAND [OPTIONS] ...\n\ncommands:\n");
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        printf("  %-9s %s\n", commands[i].name, commands[i].summary);
+    printf("\nTargets: docker-archive:PATH, oci:PATH[:TAG|@DIGEST], oci-archive:PATH,\n"
+           "rootfs:PATH, docker://HOST/REPO[:TAG|@DIGEST], or a bare path.\n"
+           "Run 'moat COMMAND --help' for a command's options.\n"
+           "Exit status: 0 allow/warn, 1 deny, 2 could not scan.\n");
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t i;
+
+    if (argc < 2) {
+        cmd_help(0, NULL);
+        return EXIT_ERROR;
+    }
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(0, NULL);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return cmd_help(0, NULL);
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (see 'moat help')", argv[1]);
+    return EXIT_ERROR;
+}
