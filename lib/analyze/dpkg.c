@@ -107,6 +107,8 @@ parse_status(struct actx *c, const struct entry *e, const char *buf, size_t len)
         struct pkg *p;
         paras++;
         para_fields(&para, names, f, F_N);
+        if (f[F_PKG].n && !installed(&f[F_STATUS]))
+            continue; /* dpkg keeps records of removed packages, some without Version */
         if (!f[F_PKG].n || !f[F_VER].n) {
             if (++bad <= MAX_PARA_PROBLEMS)
                 actx_problem(c, MOAT_FAILED, e->path,
@@ -120,8 +122,6 @@ parse_status(struct actx *c, const struct entry *e, const char *buf, size_t len)
                              "paragraph %zu has a malformed Package or Version; skipped", paras);
             continue;
         }
-        if (!installed(&f[F_STATUS]))
-            continue;
         p = rec_add_pkgs(c, r, 1);
         if (!p) {
             actx_problem(c, MOAT_FAILED, e->path, "more than %d packages; the rest was not read",
