@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 BUILD="build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libarchive-dev libisal-dev libzstd-dev libjansson-dev libyaml-dev libsqlite3-dev
   libcurl4-openssl-dev libssl-dev libcmocka-dev zlib1g-dev"
-TEST="python3 isal docker-registry apache2-utils skopeo umoci debootstrap dpkg
+TEST="python3 zstd isal docker-registry apache2-utils skopeo umoci debootstrap dpkg
   ca-certificates curl"
 # Node.js runs the schema validators and the npm semver oracle; use the
 # machine's own when it has one (Debian's nodejs conflicts with other installs).

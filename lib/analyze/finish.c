@@ -104,10 +104,33 @@ rec_in_layer(struct finish_ctx *f, const struct analyzer *an, const char *path, 
     return found;
 }
 
+/* Did layer L delete or replace path without leaving a readable database
+ * there (a whiteout of it or of a parent, an opaque parent, or an entry of
+ * another kind at the path)? Such a layer breaks the history chain. */
+static int
+layer_breaks(const struct layer_result *lr, const char *path)
+{
+    size_t i, n = strlen(path);
+
+    for (i = 0; i < lr->entries.len; i++) {
+        const struct layer_entry *e = VEC_AT(&lr->entries, struct layer_entry, i);
+        size_t k = strlen(e->path);
+        int is_self = k == n && memcmp(e->path, path, n) == 0;
+        int is_parent = (k < n && path[k] == '/' && memcmp(e->path, path, k) == 0) || k == 0;
+        if (e->whiteout == WH_FILE && (is_self || is_parent))
+            return 1;
+        if (e->whiteout == WH_OPAQUE && is_parent)
+            return 1;
+        if (!e->whiteout && is_self)
+            return 1;
+    }
+    return 0;
+}
+
 /* For packages of a database file, the layer that introduced them is the
  * lowest layer from which every version of that file up to the visible one
  * lists the same name, arch and version. Layers that did not touch the
- * file do not break the chain. */
+ * file do not break the chain; layers that deleted or replaced it do. */
 int
 finish_db_layers(struct finish_ctx *f, int *layer_of, size_t cap, size_t *count)
 {
@@ -142,8 +165,10 @@ finish_db_layers(struct finish_ctx *f, int *layer_of, size_t cap, size_t *count)
         for (L = 0; L < (size_t)r->layer; L++) {
             struct rec *lr = rec_in_layer(f, r->an, r->path, L);
             map_init(&lower[L]);
-            if (!lr)
+            if (!lr) {
+                has[L] = layer_breaks(&f->layers[L], r->path) ? 2 : 0;
                 continue;
+            }
             has[L] = 1;
             for (i = 0; i < lr->npkgs; i++) {
                 char *kk;
@@ -160,7 +185,7 @@ finish_db_layers(struct finish_ctx *f, int *layer_of, size_t cap, size_t *count)
                 for (L = (size_t)r->layer; L-- > 0;) {
                     if (!has[L])
                         continue;
-                    if (!map_get(&lower[L], key))
+                    if (has[L] == 2 || !map_get(&lower[L], key))
                         break;
                     intro = (int)L;
                 }
