@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,8 @@ usage(const char *cmd, int sbom)
             "      --password-stdin   read the registry password from standard input\n"
             "      --threads N        worker threads (default: one per CPU)\n"
             "      --color WHEN       auto, always or never (table format)\n"
+            "      --limit NAME=VALUE override a safety limit: layer-bytes, image-bytes,\n"
+            "                         ratio, entries, layers, file-size (K/M/G suffixes)\n"
             "  -q, --quiet            no warnings on stderr\n",
             cmd, sbom ? "cyclonedx (default) or spdx" : "table (default) or json");
 }
@@ -58,6 +61,55 @@ read_password(struct scan_args *a)
     return a->password ? 0 : -1;
 }
 
+/* "NAME=VALUE" with an optional K/M/G suffix. */
+static int
+set_limit(struct moat_limits *l, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    unsigned long long v;
+    char *end;
+
+    if (!eq || !eq[1]) {
+        cli_error("--limit takes NAME=VALUE");
+        return -1;
+    }
+    errno = 0;
+    v = strtoull(eq + 1, &end, 10);
+    if (errno || end == eq + 1 || eq[1] == '-') {
+        cli_error("--limit %s: not a number", arg);
+        return -1;
+    }
+    if (*end == 'K' || *end == 'k')
+        v <<= 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        v <<= 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        v <<= 30, end++;
+    if (*end || v == 0) {
+        cli_error("--limit %s: not a positive number", arg);
+        return -1;
+    }
+#define IS(n) ((size_t)(eq - arg) == strlen(n) && strncmp(arg, n, strlen(n)) == 0)
+    if (IS("layer-bytes"))
+        l->layer_bytes = v;
+    else if (IS("image-bytes"))
+        l->image_bytes = v;
+    else if (IS("ratio") && v <= UINT32_MAX)
+        l->ratio = (uint32_t)v;
+    else if (IS("entries") && v <= UINT32_MAX)
+        l->layer_entries = (uint32_t)v;
+    else if (IS("layers") && v <= UINT32_MAX)
+        l->layers = (uint32_t)v;
+    else if (IS("file-size") && v <= SIZE_MAX)
+        l->whole_file = (size_t)v;
+    else {
+        cli_error("--limit: unknown limit or value out of range: %s", arg);
+        return -1;
+    }
+#undef IS
+    return 0;
+}
+
 static int
 parse(int argc, char **argv, struct scan_args *a, int sbom)
 {
@@ -71,6 +123,7 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
         {"threads", required_argument, NULL, 'T'},
         {"color", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},
+        {"limit", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -125,6 +178,10 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
             break;
         case 'q':
             a->quiet = 1;
+            break;
+        case 'L':
+            if (set_limit(&a->opt.limits, optarg) != 0)
+                return -1;
             break;
         case 'h':
             usage(argv[0], sbom);

@@ -268,6 +268,8 @@ walk_tar(struct actx *c, struct layer_stream *st, const struct moat_limits *lim)
         if (stream_out_bytes(st) == 0 && !stream_failed(st)) {
             actx_problem(c, MOAT_WARN, NULL, "layer is empty (no tar data at all)");
             rc = 0;
+        } else if (stream_failed(st)) {
+            fatal(lr, "%s", stream_error(st));
         } else {
             fatal(lr, "not a tar stream: %s", archive_error_string(a));
         }
