@@ -348,19 +348,29 @@ layer_scan(struct image_desc *img, size_t index, const struct moat_limits *lim,
            volatile int *abort, struct layer_result *lr)
 {
     const struct layer_desc *ld = &img->layers[index];
-    struct layer_stream *st = NULL;
     struct blob *blob = NULL;
-    struct actx c;
     char err[256];
     int rc;
 
-    actx_init(&c, lr, lim, abort);
     rc = image_open_layer(img, index, &blob, err, sizeof(err));
     if (rc) {
         fatal(lr, "%s", err);
         return -1;
     }
-    rc = stream_open(blob, ld->compression, ld->digest, ld->diff_id, lim, &st);
+    return layer_scan_blob(blob, ld->compression, ld->digest, ld->diff_id, lim, abort, lr);
+}
+
+int
+layer_scan_blob(struct blob *blob, enum compression declared, const char *digest,
+                const char *diff_id, const struct moat_limits *lim, volatile int *abort,
+                struct layer_result *lr)
+{
+    struct layer_stream *st = NULL;
+    struct actx c;
+    int rc;
+
+    actx_init(&c, lr, lim, abort);
+    rc = stream_open(blob, declared, digest, diff_id, lim, &st);
     if (rc) {
         fatal(lr, "%s", st ? stream_error(st) : "out of memory");
         stream_close(st);

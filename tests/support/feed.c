@@ -147,3 +147,43 @@ feed_read_path(const char *path, size_t *len)
     fclose(fp);
     return buf;
 }
+
+#include "image/image.h"
+
+struct mem_blob {
+    struct blob b;
+    const unsigned char *p;
+    size_t n, pos;
+};
+
+static ssize_t
+mem_blob_read(struct blob *b, void *buf, size_t n)
+{
+    struct mem_blob *m = (struct mem_blob *)b;
+
+    if (n > m->n - m->pos)
+        n = m->n - m->pos;
+    memcpy(buf, m->p + m->pos, n);
+    m->pos += n;
+    return (ssize_t)n;
+}
+
+static void
+mem_blob_close(struct blob *b)
+{
+    free(b);
+}
+
+struct blob *
+feed_blob(const void *p, size_t n)
+{
+    struct mem_blob *m = calloc(1, sizeof(*m));
+
+    if (!m)
+        return NULL;
+    m->b.read = mem_blob_read;
+    m->b.close = mem_blob_close;
+    m->p = p;
+    m->n = n;
+    return &m->b;
+}

@@ -31,4 +31,9 @@ size_t feed_nproblems(const struct feed *f, enum moat_grade min);
 /* Reads a whole file (test data) into a malloc'd buffer; NULL on error. */
 char *feed_read_path(const char *path, size_t *len);
 
+
+
+/* A struct blob over a memory buffer (not copied; must outlive the blob). */
+struct blob;
+struct blob *feed_blob(const void *p, size_t n);
 #endif

@@ -61,9 +61,9 @@ test_path_limits(void **state)
     memset(in, 'a', 300);
     in[300] = '\0';
     assert_int_equal(path_clean(in, strlen(in), out, sizeof(out), &fl), MOAT_ETOOBIG);
-    memset(in, 0, sizeof(in));
     for (int i = 0; i < 1000; i++)
-        strcat(in, "abcd/");
+        memcpy(in + 5 * i, "abcd/", 5);
+    in[5000] = '\0';
     assert_int_equal(path_clean(in, strlen(in), out, sizeof(out), &fl), MOAT_ETOOBIG);
     assert_int_equal(path_clean("a\0b", 3, out, sizeof(out), &fl), MOAT_EINVAL);
 }
