@@ -152,6 +152,33 @@ pkg_prop(struct actx *c, struct pkg *p, const char *name, const char *value)
     return 0;
 }
 
+/* A hard link's bytes are those of its target, an earlier entry of the
+ * same layer, which the tar stream has already passed. If the analyzer saw
+ * the target under its own name it has the content; if it did not, the
+ * content cannot be read again (one pass), so say so rather than miss it
+ * silently. */
+static void
+hardlink_wanted(struct actx *c, const struct analyzer *an, const struct entry *e)
+{
+    struct layer_entry tle = *e->le;
+    struct entry te;
+    const struct analyzer *saved = c->an;
+
+    tle.path = e->le->link;
+    tle.type = ENTRY_REG;
+    te.le = &tle;
+    te.path = tle.path;
+    te.base = strrchr(tle.path, '/') ? strrchr(tle.path, '/') + 1 : tle.path;
+    te.layer = e->layer;
+    if (an->wants(&te) != WANT_NO)
+        return;
+    c->an = an;
+    actx_problem(c, MOAT_WARN, e->path,
+                 "hard link to /%s, which this analyzer does not read under that name; "
+                 "not analysed", e->le->link);
+    c->an = saved;
+}
+
 uint64_t
 content_size(const struct content *ct)
 {
@@ -258,9 +285,12 @@ dispatch_with(const struct analyzer *const *table, size_t count, struct actx *c,
         struct consumer *k;
         if (w == WANT_NO)
             continue;
-        if (e->le->type != ENTRY_REG) {
-            continue; /* only regular files have content; links resolve later */
+        if (e->le->type == ENTRY_HARDLINK) {
+            hardlink_wanted(c, an, e);
+            continue;
         }
+        if (e->le->type != ENTRY_REG)
+            continue; /* only regular files have content; symlinks resolve later */
         c->an = an;
         if (w == WANT_WHOLE && e->le->size > whole_limit(an, c->limits)) {
             actx_problem(c, MOAT_FAILED, e->path,

@@ -212,6 +212,15 @@ class TarEntries(MoatTest):
                      fatal=False)
         self.assertEqual(r["errors"], [])
 
+    def test_hardlink_to_unread_name_is_reported(self):
+        l = (Layer().file("opt/x.bin", dpkg_status([{"Package": "hidden", "Version": "1"}]))
+             .hardlink("var/lib/dpkg/status", "opt/x.bin"))
+        r = self.one("hlname", l, fatal=False)
+        self.assertNotIn("hidden", [p["name"] for p in all_packages(r)])
+        warn = [e for e in r["errors"] if e["path"] == "/var/lib/dpkg/status"]
+        self.assertEqual(len(warn), 1)
+        self.assertIn("hard link to /opt/x.bin", warn[0]["message"])
+
     def test_symlink_loop_in_directories(self):
         r = self.one("dirloop", Layer().symlink("x", "y").symlink("y", "x")
                      .symlink("usr/lib/os-release", "../../x/os-release"), fatal=False)
