@@ -216,7 +216,8 @@ walk_dir(struct walk *w, int dirfd, size_t plen, int depth)
         }
         n++;
     }
-    qsort(names, n, sizeof(*names), cmp_names);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_names);
     for (i = 0; i < n && rc == 0; i++) {
         if (w->c->abort && *w->c->abort)
             break;
