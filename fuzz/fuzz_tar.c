@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!b)
         return 0;
     layer_result_init(&lr, 0);
-    if (layer_scan_blob(b, COMP_SNIFF, NULL, NULL, &o.limits, &abort_flag, &lr) == 0) {
+    if (layer_scan_blob(b, COMP_SNIFF, NULL, NULL, (int64_t)size, &o.limits, &abort_flag, &lr) == 0) {
         struct vec *layers[2] = {&lr.entries, &lr.entries};
         struct fs fs;
         if (fs_merge(&fs, layers, 2) == 0) {

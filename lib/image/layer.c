@@ -357,20 +357,21 @@ layer_scan(struct image_desc *img, size_t index, const struct moat_limits *lim,
         fatal(lr, "%s", err);
         return -1;
     }
-    return layer_scan_blob(blob, ld->compression, ld->digest, ld->diff_id, lim, abort, lr);
+    return layer_scan_blob(blob, ld->compression, ld->digest, ld->diff_id, ld->size, lim, abort,
+                           lr);
 }
 
 int
 layer_scan_blob(struct blob *blob, enum compression declared, const char *digest,
-                const char *diff_id, const struct moat_limits *lim, volatile int *abort,
-                struct layer_result *lr)
+                const char *diff_id, int64_t size_hint, const struct moat_limits *lim,
+                volatile int *abort, struct layer_result *lr)
 {
     struct layer_stream *st = NULL;
     struct actx c;
     int rc;
 
     actx_init(&c, lr, lim, abort);
-    rc = stream_open(blob, declared, digest, diff_id, lim, &st);
+    rc = stream_open(blob, declared, digest, diff_id, lim, 1, size_hint, &st);
     if (rc) {
         fatal(lr, "%s", st ? stream_error(st) : "out of memory");
         stream_close(st);

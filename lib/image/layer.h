@@ -16,8 +16,8 @@ int layer_scan(struct image_desc *img, size_t index, const struct moat_limits *l
 /* The same for a blob already open (takes ownership of blob): the digests
  * may be NULL (not verified). Used by layer_scan and by the fuzz harness. */
 int layer_scan_blob(struct blob *blob, enum compression declared, const char *digest,
-                    const char *diff_id, const struct moat_limits *lim, volatile int *abort,
-                    struct layer_result *lr);
+                    const char *diff_id, int64_t size_hint, const struct moat_limits *lim,
+                    volatile int *abort, struct layer_result *lr);
 
 /* The same for an unpacked root filesystem at img->rootfs_path: walked
  * without following any symlink, as one layer. */

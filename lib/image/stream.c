@@ -13,6 +13,7 @@
 #include "base/err.h"
 
 #include <isa-l/igzip_lib.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,13 @@
 
 #define INBUF (256u << 10)
 #define OUTBUF (512u << 10)
+#define NSLOT 4                /* inflated blocks in flight between threads */
+#define PIPELINE_MIN (1u << 20) /* smaller compressed blobs are not worth a thread */
+
+struct slot {
+    unsigned char *buf;
+    size_t n;
+};
 
 struct layer_stream {
     struct blob *blob;
@@ -40,10 +48,25 @@ struct layer_stream {
     char digest[DIGEST_MAX], diff_id[DIGEST_MAX];
     char err[512];
     char note[256];        /* not an error: media type vs content */
+    int same_hash;         /* plain tar: blob digest == diff_id, hash once */
+
+    /* Pipeline: a producer thread reads, hashes and inflates into slots;
+     * the reader hashes the output and feeds the tar reader. Everything
+     * above is touched by one side only (producer: blob, dblob, in_*, gz,
+     * zs; reader: ddiff, out_total, lim); the ring by both, under mu. */
+    int threaded;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct slot slots[NSLOT];
+    unsigned head, tail, count;
+    int held, p_done, p_failed, cancel;
+    char perr[512];
 };
 
 static void
 fail(struct layer_stream *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void pipeline_start(struct layer_stream *s);
 
 static void
 fail(struct layer_stream *s, const char *fmt, ...)
@@ -122,8 +145,8 @@ check_limits(struct layer_stream *s)
 
 int
 stream_open(struct blob *blob, enum compression declared, const char *expect_digest,
-            const char *expect_diff_id, const struct moat_limits *lim,
-            struct layer_stream **out)
+            const char *expect_diff_id, const struct moat_limits *lim, int pipeline,
+            int64_t size_hint, struct layer_stream **out)
 {
     struct layer_stream *s;
     char algo[8];
@@ -189,11 +212,16 @@ stream_open(struct blob *blob, enum compression declared, const char *expect_dig
             return MOAT_ENOMEM;
         s->z_last = 0;
     }
+    /* a plain tar's blob digest and diff_id hash the same bytes: once */
+    if (s->comp == COMP_NONE && s->hash_blob && strcmp(s->dblob.algo, s->ddiff.algo) == 0)
+        s->same_hash = 1;
+    if (s->comp != COMP_NONE && pipeline && (s->in_len >= INBUF || size_hint >= PIPELINE_MIN))
+        pipeline_start(s);
     return 0;
 }
 
 static ssize_t
-read_gzip(struct layer_stream *s, const void **p)
+read_gzip(struct layer_stream *s, unsigned char *out, size_t cap)
 {
     for (;;) {
         ssize_t avail = fill(s);
@@ -227,8 +255,8 @@ read_gzip(struct layer_stream *s, const void **p)
         }
         s->gz->next_in = s->in + s->in_pos;
         s->gz->avail_in = (uint32_t)(s->in_len - s->in_pos);
-        s->gz->next_out = s->out;
-        s->gz->avail_out = OUTBUF;
+        s->gz->next_out = out;
+        s->gz->avail_out = (uint32_t)cap;
         ret = isal_inflate(s->gz);
         s->in_pos = s->in_len - s->gz->avail_in;
         if (ret != ISAL_DECOMP_OK) {
@@ -241,16 +269,14 @@ read_gzip(struct layer_stream *s, const void **p)
         }
         if (s->gz->block_state == ISAL_BLOCK_FINISH)
             s->gz_done = 1;
-        produced = OUTBUF - s->gz->avail_out;
-        if (produced) {
-            *p = s->out;
+        produced = cap - s->gz->avail_out;
+        if (produced)
             return (ssize_t)produced;
-        }
     }
 }
 
 static ssize_t
-read_zstd(struct layer_stream *s, const void **p)
+read_zstd(struct layer_stream *s, unsigned char *outbuf, size_t cap)
 {
     for (;;) {
         ssize_t avail = fill(s);
@@ -270,8 +296,8 @@ read_zstd(struct layer_stream *s, const void **p)
         in.src = s->in + s->in_pos;
         in.size = s->in_len - s->in_pos;
         in.pos = 0;
-        out.dst = s->out;
-        out.size = OUTBUF;
+        out.dst = outbuf;
+        out.size = cap;
         out.pos = 0;
         ret = ZSTD_decompressStream(s->zs, &out, &in);
         s->in_pos += in.pos;
@@ -280,11 +306,145 @@ read_zstd(struct layer_stream *s, const void **p)
             return -1;
         }
         s->z_last = ret;
-        if (out.pos) {
-            *p = s->out;
+        if (out.pos)
             return (ssize_t)out.pos;
-        }
     }
+}
+
+/* Next block of inflated bytes in *p (s->out, or the input buffer for
+ * plain tar). Producer side of the pipeline. */
+static ssize_t
+decode(struct layer_stream *s, unsigned char *out, const void **p)
+{
+    ssize_t n;
+
+    switch (s->comp) {
+    case COMP_GZIP:
+        n = read_gzip(s, out, OUTBUF);
+        *p = out;
+        return n;
+    case COMP_ZSTD:
+        n = read_zstd(s, out, OUTBUF);
+        *p = out;
+        return n;
+    default:
+        n = fill(s);
+        if (n > 0) {
+            *p = s->in + s->in_pos;
+            s->in_pos = s->in_len;
+        }
+        return n;
+    }
+}
+
+static void *
+producer(void *arg)
+{
+    struct layer_stream *s = arg;
+
+    for (;;) {
+        const void *p;
+        unsigned idx;
+        ssize_t n;
+
+        pthread_mutex_lock(&s->mu);
+        while (s->count == NSLOT && !s->cancel)
+            pthread_cond_wait(&s->cv, &s->mu);
+        if (s->cancel) {
+            pthread_mutex_unlock(&s->mu);
+            break;
+        }
+        idx = s->head;
+        pthread_mutex_unlock(&s->mu);
+        n = decode(s, s->slots[idx].buf, &p);
+        pthread_mutex_lock(&s->mu);
+        if (n <= 0) {
+            if (n < 0) {
+                s->p_failed = 1;
+                memcpy(s->perr, s->err, sizeof(s->perr));
+            }
+            s->p_done = 1;
+            pthread_cond_broadcast(&s->cv);
+            pthread_mutex_unlock(&s->mu);
+            break;
+        }
+        s->slots[idx].n = (size_t)n;
+        s->head = (s->head + 1) % NSLOT;
+        s->count++;
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+    }
+    return NULL;
+}
+
+/* Reader side of the pipeline: releases the block handed out last time
+ * (libarchive may use it until it asks again) and waits for the next. */
+static ssize_t
+pipeline_read(struct layer_stream *s, const void **p)
+{
+    ssize_t n = 0;
+
+    pthread_mutex_lock(&s->mu);
+    if (s->held) {
+        s->tail = (s->tail + 1) % NSLOT;
+        s->count--;
+        s->held = 0;
+        pthread_cond_broadcast(&s->cv);
+    }
+    while (s->count == 0 && !s->p_done)
+        pthread_cond_wait(&s->cv, &s->mu);
+    if (s->p_failed) {
+        n = -1;
+    } else if (s->count > 0) {
+        *p = s->slots[s->tail].buf;
+        n = (ssize_t)s->slots[s->tail].n;
+        s->held = 1;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (n < 0 && !s->failed) {
+        s->failed = 1;
+        memcpy(s->err, s->perr, sizeof(s->err));
+    }
+    return n;
+}
+
+static void
+pipeline_stop(struct layer_stream *s)
+{
+    if (!s->threaded)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->cancel = 1;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->th, NULL);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    s->threaded = 0;
+}
+
+static void
+pipeline_start(struct layer_stream *s)
+{
+    unsigned i;
+
+    for (i = 0; i < NSLOT; i++) {
+        s->slots[i].buf = malloc(OUTBUF);
+        if (!s->slots[i].buf)
+            return; /* fall back to one thread */
+    }
+    if (pthread_mutex_init(&s->mu, NULL) != 0)
+        return;
+    if (pthread_cond_init(&s->cv, NULL) != 0) {
+        pthread_mutex_destroy(&s->mu);
+        return;
+    }
+    if (pthread_create(&s->th, NULL, producer, s) != 0) {
+        pthread_cond_destroy(&s->cv);
+        pthread_mutex_destroy(&s->mu);
+        return;
+    }
+    s->threaded = 1;
 }
 
 ssize_t
@@ -296,31 +456,20 @@ stream_read(struct layer_stream *s, const void **p)
         return -1;
     if (s->out_eof)
         return 0;
-    switch (s->comp) {
-    case COMP_GZIP:
-        n = read_gzip(s, p);
-        break;
-    case COMP_ZSTD:
-        n = read_zstd(s, p);
-        break;
-    default:
-        n = fill(s);
-        if (n > 0) {
-            *p = s->in + s->in_pos;
-            s->in_pos = s->in_len;
-        }
-        break;
-    }
+    n = s->threaded ? pipeline_read(s, p) : decode(s, s->out, p);
     if (n < 0)
         return -1;
     if (n == 0) {
         s->out_eof = 1;
         return 0;
     }
-    digest_update(&s->ddiff, *p, (size_t)n);
+    if (!s->same_hash)
+        digest_update(&s->ddiff, *p, (size_t)n);
     s->out_total += (uint64_t)n;
-    if (check_limits(s))
+    if (check_limits(s)) {
+        pipeline_stop(s);
         return -1;
+    }
     return n;
 }
 
@@ -332,13 +481,17 @@ stream_finish(struct layer_stream *s)
 
     while ((n = stream_read(s, &p)) > 0)
         ;
+    pipeline_stop(s);
     if (n < 0)
         return -1;
     if (s->hash_blob) {
         digest_final(&s->dblob, s->digest);
         s->hash_blob = 0;
     }
-    digest_final(&s->ddiff, s->diff_id);
+    if (s->same_hash)
+        memcpy(s->diff_id, s->digest, sizeof(s->diff_id));
+    else
+        digest_final(&s->ddiff, s->diff_id);
     if (s->expect_digest && strcmp(s->digest, s->expect_digest) != 0) {
         fail(s, "blob digest mismatch: expected %s, content has %s", s->expect_digest,
              s->digest);
@@ -387,6 +540,9 @@ stream_close(struct layer_stream *s)
 {
     if (!s)
         return;
+    pipeline_stop(s);
+    for (unsigned i = 0; i < NSLOT; i++)
+        free(s->slots[i].buf);
     if (s->blob)
         s->blob->close(s->blob);
     digest_free(&s->dblob);

@@ -20,10 +20,13 @@
 struct layer_stream;
 
 /* Takes ownership of blob. expect_digest / expect_diff_id may be NULL (not
- * verified). declared: compression named by the media type, or COMP_SNIFF. */
+ * verified). declared: compression named by the media type, or COMP_SNIFF.
+ * pipeline: inflate compressed blobs of at least 1 MiB (size_hint, or -1
+ * when unknown: then the first read decides) in a second thread, so that
+ * reading+inflating and hashing+tar parsing overlap on two cores. */
 int stream_open(struct blob *blob, enum compression declared, const char *expect_digest,
-                const char *expect_diff_id, const struct moat_limits *lim,
-                struct layer_stream **out);
+                const char *expect_diff_id, const struct moat_limits *lim, int pipeline,
+                int64_t size_hint, struct layer_stream **out);
 /* Next block of uncompressed bytes (valid until the next call). Returns the
  * size, 0 at the end, or -1 with stream_error() set. */
 ssize_t stream_read(struct layer_stream *s, const void **p);

@@ -59,6 +59,21 @@ class FatalLayers(MoatTest):
         self.assertFatal(self.layout("czst", compression="zstd", layer_hook=flip(0)),
                          "layer 0", "zstd")
 
+    def test_large_layers_fail_the_same_way(self):
+        # compressed blobs of 1 MiB or more are inflated in a second thread:
+        # its errors must surface exactly like the single-threaded ones
+        big = Image([debian_base(), Layer().file("random.bin", os.urandom(3 << 20))])
+        for comp in ("gzip", "zstd"):
+            for name, hook, needle in (("trunc", truncate(1), "truncated"), ("flip", flip(1), comp)):
+                d = work("large-%s-%s" % (comp, name))
+                big.oci_layout(d, compression=comp, layer_hook=hook)
+                self.assertFatal("oci:" + d, "layer 1", needle)
+        d = work("large-ok")
+        big.oci_layout(d, compression="gzip")
+        r = scan_json("oci:" + d)
+        self.assertEqual(r["image"]["layers"][1]["compression"], "gzip")
+        self.assertEqual(r["errors"], [])
+
     def test_blob_digest_mismatch(self):
         # an uncompressed layer whose content changed after the manifest was written:
         # still a valid tar, caught only by the digest
