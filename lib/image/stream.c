@@ -28,6 +28,7 @@
 struct slot {
     unsigned char *buf;
     size_t n;
+    uint64_t in_at;    /* compressed bytes read when this block was made */
 };
 
 struct layer_stream {
@@ -61,6 +62,7 @@ struct layer_stream {
     struct slot slots[NSLOT];
     unsigned head, tail, count;
     int held, p_done, p_failed, cancel;
+    uint64_t in_seen;  /* reader's copy of in_total, from the slots */
     char perr[512];
 };
 
@@ -129,15 +131,17 @@ fill(struct layer_stream *s)
 static int
 check_limits(struct layer_stream *s)
 {
+    uint64_t in = s->threaded ? s->in_seen : s->in_total;
+
     if (s->out_total > s->lim.layer_bytes) {
         fail(s, "uncompressed size exceeds the limit of %llu bytes",
              (unsigned long long)s->lim.layer_bytes);
         return -1;
     }
     if (s->comp != COMP_NONE && s->out_total > s->lim.ratio_grace &&
-        s->out_total / (s->in_total ? s->in_total : 1) > s->lim.ratio) {
+        s->out_total / (in ? in : 1) > s->lim.ratio) {
         fail(s, "decompression bomb: %llu bytes inflate to more than %u times their size",
-             (unsigned long long)s->in_total, s->lim.ratio);
+             (unsigned long long)in, s->lim.ratio);
         return -1;
     }
     return 0;
@@ -369,6 +373,7 @@ producer(void *arg)
             break;
         }
         s->slots[idx].n = (size_t)n;
+        s->slots[idx].in_at = s->in_total;
         s->head = (s->head + 1) % NSLOT;
         s->count++;
         pthread_cond_broadcast(&s->cv);
@@ -398,6 +403,7 @@ pipeline_read(struct layer_stream *s, const void **p)
     } else if (s->count > 0) {
         *p = s->slots[s->tail].buf;
         n = (ssize_t)s->slots[s->tail].n;
+        s->in_seen = s->slots[s->tail].in_at;
         s->held = 1;
     }
     pthread_mutex_unlock(&s->mu);
