@@ -128,10 +128,10 @@ worker(void *arg)
 
     for (;;) {
         size_t i = atomic_fetch_add(&ps->next, 1);
-        if (i >= ps->img->nlayers || ps->abort)
+        if (i >= ps->img->nlayers || __atomic_load_n(&ps->abort, __ATOMIC_RELAXED))
             break;
         if (layer_scan(ps->img, i, ps->lim, &ps->abort, &ps->layers[i]) != 0)
-            ps->abort = 1;
+            __atomic_store_n(&ps->abort, 1, __ATOMIC_RELAXED);
     }
     return NULL;
 }

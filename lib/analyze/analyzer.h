@@ -98,7 +98,8 @@ struct actx {
     const struct moat_limits *limits;
     const struct analyzer *an; /* the analyzer being called */
     int layer;
-    volatile int *abort;       /* set when another layer failed fatally */
+    volatile int *abort;       /* set when another layer failed fatally (read it
+                                  with __atomic_load_n) */
 };
 
 /* Content of the current entry, for WANT_PULL analyzers. */

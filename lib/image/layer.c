@@ -281,7 +281,7 @@ walk_tar(struct actx *c, struct layer_stream *st, const struct moat_limits *lim)
         struct tar_content tc;
         struct producer prod;
 
-        if (c->abort && *c->abort)
+        if (c->abort && __atomic_load_n(c->abort, __ATOMIC_RELAXED))
             goto out;
         r = archive_read_next_header(a, &ae);
         if (r == ARCHIVE_EOF)

@@ -219,7 +219,7 @@ walk_dir(struct walk *w, int dirfd, size_t plen, int depth)
     if (n > 1)
         qsort(names, n, sizeof(*names), cmp_names);
     for (i = 0; i < n && rc == 0; i++) {
-        if (w->c->abort && *w->c->abort)
+        if (w->c->abort && __atomic_load_n(w->c->abort, __ATOMIC_RELAXED))
             break;
         rc = visit(w, dirfd, names[i], plen, depth);
         w->path[plen] = '\0';

@@ -47,7 +47,9 @@ struct layer_stream {
     uint64_t in_total, out_total;
     struct moat_limits lim;
     char digest[DIGEST_MAX], diff_id[DIGEST_MAX];
-    char err[512];
+    char err[512];         /* reader side: what stream_error() returns */
+    int dec_failed;        /* decoder side (the producer thread if any) */
+    char dec_err[512];
     char note[256];        /* not an error: media type vs content */
     int same_hash;         /* plain tar: blob digest == diff_id, hash once */
 
@@ -70,6 +72,25 @@ static void
 fail(struct layer_stream *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void pipeline_start(struct layer_stream *s);
 
+/* A failure of reading or inflating: owned by whichever thread decodes. */
+static void
+dfail(struct layer_stream *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+dfail(struct layer_stream *s, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (s->dec_failed)
+        return;
+    s->dec_failed = 1;
+    va_start(ap, fmt);
+    vsnprintf(s->dec_err, sizeof(s->dec_err), fmt, ap);
+    va_end(ap);
+}
+
+/* A failure seen by the reader (limits, digests, or a decoder failure it
+ * has been told about). */
 static void
 fail(struct layer_stream *s, const char *fmt, ...)
 {
@@ -113,7 +134,7 @@ fill(struct layer_stream *s)
         return 0;
     r = s->blob->read(s->blob, s->in, INBUF);
     if (r < 0) {
-        fail(s, "%s", s->blob->err[0] ? s->blob->err : "read error");
+        dfail(s, "%s", s->blob->err[0] ? s->blob->err : "read error");
         return -1;
     }
     if (r == 0) {
@@ -189,8 +210,10 @@ stream_open(struct blob *blob, enum compression declared, const char *expect_dig
         return MOAT_ENOMEM;
     }
     r = fill(s);
-    if (r < 0)
+    if (r < 0) {
+        fail(s, "%s", s->dec_err);
         return MOAT_EIO;
+    }
     if (r >= 2 && s->in[0] == 0x1f && s->in[1] == 0x8b)
         s->comp = COMP_GZIP;
     else if (r >= 4 && s->in[0] == 0x28 && s->in[1] == 0xb5 && s->in[2] == 0x2f &&
@@ -246,7 +269,7 @@ read_gzip(struct layer_stream *s, unsigned char *out, size_t cap)
                 continue;
             }
             if (i != s->in_pos) {
-                fail(s, "gzip: garbage after the compressed stream");
+                dfail(s, "gzip: garbage after the compressed stream");
                 return -1;
             }
             isal_inflate_reset(s->gz);
@@ -254,7 +277,7 @@ read_gzip(struct layer_stream *s, unsigned char *out, size_t cap)
             s->gz_done = 0;
         }
         if (avail == 0) {
-            fail(s, "gzip: truncated stream (ends inside a member)");
+            dfail(s, "gzip: truncated stream (ends inside a member)");
             return -1;
         }
         s->gz->next_in = s->in + s->in_pos;
@@ -264,7 +287,7 @@ read_gzip(struct layer_stream *s, unsigned char *out, size_t cap)
         ret = isal_inflate(s->gz);
         s->in_pos = s->in_len - s->gz->avail_in;
         if (ret != ISAL_DECOMP_OK) {
-            fail(s, "gzip: corrupt data (%s)",
+            dfail(s, "gzip: corrupt data (%s)",
                  ret == ISAL_INCORRECT_CHECKSUM ? "CRC mismatch"
                  : ret == ISAL_INVALID_WRAPPER  ? "bad header"
                  : ret == ISAL_UNSUPPORTED_METHOD ? "unsupported method"
@@ -292,7 +315,7 @@ read_zstd(struct layer_stream *s, unsigned char *outbuf, size_t cap)
             return -1;
         if (avail == 0) {
             if (s->z_last != 0) {
-                fail(s, "zstd: truncated stream (frame incomplete)");
+                dfail(s, "zstd: truncated stream (frame incomplete)");
                 return -1;
             }
             return 0;
@@ -306,7 +329,7 @@ read_zstd(struct layer_stream *s, unsigned char *outbuf, size_t cap)
         ret = ZSTD_decompressStream(s->zs, &out, &in);
         s->in_pos += in.pos;
         if (ZSTD_isError(ret)) {
-            fail(s, "zstd: corrupt data (%s)", ZSTD_getErrorName(ret));
+            dfail(s, "zstd: corrupt data (%s)", ZSTD_getErrorName(ret));
             return -1;
         }
         s->z_last = ret;
@@ -365,7 +388,7 @@ producer(void *arg)
         if (n <= 0) {
             if (n < 0) {
                 s->p_failed = 1;
-                memcpy(s->perr, s->err, sizeof(s->perr));
+                memcpy(s->perr, s->dec_err, sizeof(s->perr));
             }
             s->p_done = 1;
             pthread_cond_broadcast(&s->cv);
@@ -463,8 +486,11 @@ stream_read(struct layer_stream *s, const void **p)
     if (s->out_eof)
         return 0;
     n = s->threaded ? pipeline_read(s, p) : decode(s, s->out, p);
-    if (n < 0)
+    if (n < 0) {
+        if (!s->threaded)
+            fail(s, "%s", s->dec_err);
         return -1;
+    }
     if (n == 0) {
         s->out_eof = 1;
         return 0;
