@@ -256,7 +256,18 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
                 need_owners = 1;
         }
     }
-    /* which OS package owns the file each language package came from */
+    qsort(cp, n, sizeof(*cp), cmp_collected);
+    order = calloc(n ? n : 1, sizeof(*order));
+    if (!order)
+        goto out;
+    /* position of each (rec, local index) after sorting, for parents */
+    for (i = 0; i < n; i++) {
+        size_t orig = cp[i].base + (size_t)(cp[i].p - cp[i].r->pkgs);
+        order[orig] = i;
+        cp[i].final = (long)i;
+    }
+    /* which OS package owns the file each language package came from (after
+     * the sort: the map points into cp) */
     if (need_owners) {
         char canon[MOAT_LIMIT_PATH + 1];
         for (i = 0; i < n; i++) {
@@ -274,16 +285,7 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
             }
         }
     }
-    qsort(cp, n, sizeof(*cp), cmp_collected);
-    order = calloc(n ? n : 1, sizeof(*order));
-    if (!order)
-        goto out;
-    /* position of each (rec, local index) after sorting, for parents */
-    for (i = 0; i < n; i++) {
-        size_t orig = cp[i].base + (size_t)(cp[i].p - cp[i].r->pkgs);
-        order[orig] = i;
-        cp[i].final = (long)i;
-    }
+
     res->packages = arena_alloc(ra, (n ? n : 1) * sizeof(*res->packages));
     if (!res->packages)
         goto out;

@@ -73,6 +73,7 @@ struct rec {
     int visible;               /* set after the merge: the file survived */
     struct pkg *pkgs;
     size_t npkgs;
+    size_t cap;                /* allocated pkgs (grows geometrically) */
     void *data;
 };
 

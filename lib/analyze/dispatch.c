@@ -121,14 +121,25 @@ rec_add_pkgs(struct actx *c, struct rec *r, size_t n)
 
     if (n == 0 || r->npkgs + n > MOAT_LIMIT_DB_PACKAGES)
         return NULL;
-    np = arena_alloc(c->arena, (r->npkgs + n) * sizeof(*np));
-    if (!np)
-        return NULL;
-    if (r->npkgs)
-        memcpy(np, r->pkgs, r->npkgs * sizeof(*np));
-    for (i = r->npkgs; i < r->npkgs + n; i++)
+    if (r->npkgs + n > r->cap) {
+        /* the arena cannot free: double so the copies cost at most as
+         * much again as the array itself */
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        while (cap < r->npkgs + n)
+            cap *= 2;
+        np = arena_alloc(c->arena, cap * sizeof(*np));
+        if (!np)
+            return NULL;
+        if (r->npkgs)
+            memcpy(np, r->pkgs, r->npkgs * sizeof(*np));
+        r->pkgs = np;
+        r->cap = cap;
+    }
+    np = r->pkgs;
+    for (i = r->npkgs; i < r->npkgs + n; i++) {
+        memset(&np[i], 0, sizeof(np[i]));
         np[i].parent = -1;
-    r->pkgs = np;
+    }
     r->npkgs += n;
     return &np[r->npkgs - n];
 }

@@ -22,4 +22,17 @@ const char *license_normalize(const char *name);
 /* True if id is on the SPDX license list (or a LicenseRef-/exception). */
 int license_is_spdx_id(const char *id);
 
+/* True if id is on the SPDX license list itself (current or deprecated
+ * license ids; not exceptions, not LicenseRef-): what CycloneDX accepts as
+ * license.id. Case-sensitive, as the schemas' enumerations are. */
+int license_is_listed(const char *id);
+
+/* True if expr is a valid SPDX license expression (SPDX 2.3 Annex D): listed
+ * ids (optionally "+"), LicenseRef-/DocumentRef- refs, WITH <exception>,
+ * AND, OR and parentheses; operators upper case. Linear time, no recursion. */
+int license_is_spdx_expression(const char *expr);
+
+/* Which list versions the id tables were generated from (spdx_ids.c). */
+const char *license_list_source(void);
+
 #endif

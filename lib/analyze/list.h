@@ -7,3 +7,9 @@
  */
 ANALYZER(os)
 ANALYZER(dpkg)
+ANALYZER(apk)
+ANALYZER(npm)
+ANALYZER(python)
+ANALYZER(gem)
+ANALYZER(composer)
+ANALYZER(dotnet)

@@ -114,6 +114,30 @@
 #define MOAT_LIMIT_RPM_TAGS 0xffff
 #endif
 
+/* An rpm package database handed whole to the rpm analyzer (rpmdb.sqlite,
+ * BerkeleyDB Packages, NDB Packages.db). Container images hold 2-40 MiB
+ * (ubi9 ~8 MiB, a fat RHEL 8 image ~60 MiB), a full Fedora desktop ~100
+ * MiB. The SQLite path keeps a private copy while reading (the format's
+ * WAL flag bytes must be patched), so peak memory is twice this. */
+#ifndef MOAT_LIMIT_RPM_DB
+#define MOAT_LIMIT_RPM_DB (128u << 20)
+#endif
+
+/* Bytes of file paths kept from one rpm database (every package's file
+ * list, as "/dir/base" strings). A full Fedora lists ~400k paths in ~30
+ * MiB; the cap stops a header whose 4 KiB directory name is shared by
+ * millions of one-byte base names from expanding 32 MiB into gigabytes. */
+#ifndef MOAT_LIMIT_RPM_FILE_BYTES
+#define MOAT_LIMIT_RPM_FILE_BYTES (128u << 20)
+#endif
+
+/* SQLite virtual-machine steps spent reading one rpmdb.sqlite. Listing
+ * 10,000 packages takes a few million; the cap ends a crafted database
+ * (recursive view, looping b-tree) that would otherwise run forever. */
+#ifndef MOAT_LIMIT_SQLITE_STEPS
+#define MOAT_LIMIT_SQLITE_STEPS 500000000ULL
+#endif
+
 /* Bytes of an ELF binary kept in the look-behind window used to find
  * non-loaded sections (cargo-auditable .dep-v0) while streaming. */
 #ifndef MOAT_LIMIT_ELF_WINDOW
@@ -123,6 +147,110 @@
 /* Registry: manifest/token responses and redirects. */
 #ifndef MOAT_LIMIT_HTTP_REDIRECTS
 #define MOAT_LIMIT_HTTP_REDIRECTS 8
+#endif
+
+/* Language package metadata (package.json, METADATA, *.gemspec, Composer's
+ * installed.json, *.deps.json). package.json files of npm < 7 embed the
+ * README, so single files reach a few hundred KiB; installed.json of a
+ * large PHP application and deps.json of a large .NET one stay under 4 MiB.
+ * JSON costs jansson ~10 times its size in memory, hence a cap well below
+ * MOAT_LIMIT_WHOLE_FILE. */
+#ifndef MOAT_LIMIT_LANG_FILE
+#define MOAT_LIMIT_LANG_FILE (16u << 20)
+#endif
+
+/* Longest package name or version accepted from package metadata. Real
+ * ones stay below 100 bytes (npm caps names at 214); a longer one is
+ * garbage or an attempt to bloat the report, and the entry is rejected. */
+#ifndef MOAT_LIMIT_PKG_NAME
+#define MOAT_LIMIT_PKG_NAME 512
+#endif
+
+/* Longest free-text value (license, author) kept from package metadata.
+ * Some Python packages put the whole license text in License:; that is
+ * not a license name, and is not copied into reports. */
+#ifndef MOAT_LIMIT_PKG_TEXT
+#define MOAT_LIMIT_PKG_TEXT 1024
+#endif
+
+/* Malformed entries reported one by one per file before the rest are only
+ * counted: enough to diagnose, without one bad file flooding the report. */
+#ifndef MOAT_LIMIT_FILE_PROBLEMS
+#define MOAT_LIMIT_FILE_PROBLEMS 5
+#endif
+
+/* Registry transport (docker://). A bearer token is sent in a header of
+ * every request; real ones are JWTs of 1-8 KiB, and curl refuses headers
+ * past 100 KiB anyway, so a longer one is a broken or hostile token server. */
+#ifndef MOAT_LIMIT_HTTP_TOKEN
+#define MOAT_LIMIT_HTTP_TOKEN (64u << 10)
+#endif
+
+/* Seconds to establish a registry connection (TCP + TLS). A registry that
+ * has not answered by then is down or filtered; waiting longer only delays
+ * the error. */
+#ifndef MOAT_LIMIT_HTTP_CONNECT_SECONDS
+#define MOAT_LIMIT_HTTP_CONNECT_SECONDS 30
+#endif
+
+/* Seconds a registry transfer may go without receiving a byte before it is
+ * abandoned: a server that stops sending must not hang a scan forever. Blob
+ * transfers have no total time limit (a 5 GiB layer on a slow link is
+ * legitimate), only this one. */
+#ifndef MOAT_LIMIT_HTTP_STALL_SECONDS
+#define MOAT_LIMIT_HTTP_STALL_SECONDS 60
+#endif
+
+/* Seconds for a whole small request (manifest, config, token): these are at
+ * most MOAT_LIMIT_JSON_DOC bytes, so a slow drip of them is an attack. */
+#ifndef MOAT_LIMIT_HTTP_DOC_SECONDS
+#define MOAT_LIMIT_HTTP_DOC_SECONDS 120
+#endif
+
+/* Bytes of one layer blob buffered between the network and the layer
+ * reader. The transfer is paused when it is full, so memory per parallel
+ * download stays at this size whatever the blob size. */
+#ifndef MOAT_LIMIT_HTTP_BLOB_BUFFER
+#define MOAT_LIMIT_HTTP_BLOB_BUFFER (512u << 10)
+#endif
+
+/* Module information embedded in one Go binary (runtime/debug.BuildInfo as
+ * text). The largest real binaries (Kubernetes, Grafana: ~600 modules) carry
+ * under 100 KiB; the buffer is per binary being streamed, so it stays small. */
+#ifndef MOAT_LIMIT_GO_MODINFO
+#define MOAT_LIMIT_GO_MODINFO (512u << 10)
+#endif
+
+/* Section headers moat remembers from one ELF binary when the section names
+ * (.shstrtab) come after the header table in the stream (an unusual layout;
+ * linkers put the table last). Real executables have 30-60 sections. */
+#ifndef MOAT_LIMIT_ELF_SECTIONS
+#define MOAT_LIMIT_ELF_SECTIONS 4096
+#endif
+
+/* Inflated size of one embedded dependency list (cargo-auditable .dep-v0
+ * JSON). cargo-auditable itself refuses more than 8 MiB; a binary with 1000
+ * crates produces about 150 KiB. */
+#ifndef MOAT_LIMIT_CARGO_JSON
+#define MOAT_LIMIT_CARGO_JSON (8u << 20)
+#endif
+
+/* Java archives: bytes inflated from all entries read (pom.properties,
+ * manifests, nested archives) per byte of the archive file. Real jars
+ * compress 3-10:1; a nested zip bomb inflates 1000:1 per level. The check
+ * starts once MOAT_LIMIT_ARCHIVE_GRACE bytes were produced. */
+#ifndef MOAT_LIMIT_ARCHIVE_RATIO
+#define MOAT_LIMIT_ARCHIVE_RATIO 200
+#endif
+#ifndef MOAT_LIMIT_ARCHIVE_GRACE
+#define MOAT_LIMIT_ARCHIVE_GRACE (16ULL << 20)
+#endif
+
+/* One metadata file read from inside a Java archive (pom.properties,
+ * META-INF/MANIFEST.MF). Real ones are a few KiB; OSGi manifests listing
+ * every package reach a few hundred KiB. */
+#ifndef MOAT_LIMIT_ARCHIVE_META
+#define MOAT_LIMIT_ARCHIVE_META (1u << 20)
 #endif
 
 #endif /* MOAT_BASE_LIMITS_H */

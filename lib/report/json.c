@@ -5,14 +5,18 @@
  * that is unknown is null, an empty list is [].
  */
 #include "report.h"
+#include "sbom.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
+/* Strings from an image are untrusted: bytes that are not UTF-8 become
+ * U+FFFD (jansson would refuse the string and the key would turn null). */
 static json_t *
-str_or_null(const char *s)
+str_or_null(struct sbom *sb, const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return s ? sbom_str(sb, s) : json_null();
 }
 
 static void
@@ -22,7 +26,7 @@ set(json_t *o, const char *k, json_t *v)
 }
 
 static json_t *
-layer_ref(const struct moat_result *res, int index)
+layer_ref(struct sbom *sb, const struct moat_result *res, int index)
 {
     json_t *o = json_object();
     const struct moat_layer *l;
@@ -33,47 +37,74 @@ layer_ref(const struct moat_result *res, int index)
     }
     l = &res->image.layers[index];
     set(o, "index", json_integer(index));
-    set(o, "digest", str_or_null(l->digest));
-    set(o, "diff_id", str_or_null(l->diff_id));
-    set(o, "created_by", str_or_null(l->created_by));
+    set(o, "digest", str_or_null(sb, l->digest));
+    set(o, "diff_id", str_or_null(sb, l->diff_id));
+    set(o, "created_by", str_or_null(sb, l->created_by));
     return o;
 }
 
+/* Packages grouped by owner: owned[first[i] .. first[i+1]) are the
+ * packages package i contains (one pass, not one scan per package). */
+struct owned_index {
+    size_t *first;
+    size_t *owned;
+};
+
+static int
+owned_index_build(const struct moat_result *res, struct owned_index *ix)
+{
+    size_t n = res->npackages, i;
+
+    ix->first = calloc(n + 2, sizeof(*ix->first));
+    ix->owned = calloc(n ? n : 1, sizeof(*ix->owned));
+    if (!ix->first || !ix->owned)
+        return -1;
+    for (i = 0; i < n; i++)
+        if (res->packages[i].owner >= 0)
+            ix->first[res->packages[i].owner + 2]++;
+    for (i = 2; i < n + 2; i++)
+        ix->first[i] += ix->first[i - 1];
+    for (i = 0; i < n; i++)
+        if (res->packages[i].owner >= 0)
+            ix->owned[ix->first[res->packages[i].owner + 1]++] = i;
+    return 0;
+}
+
 static json_t *
-package_json(const struct moat_result *res, size_t i)
+package_json(struct sbom *sb, const struct moat_result *res, const struct owned_index *ix,
+             size_t i)
 {
     const struct moat_package *p = &res->packages[i];
     json_t *o = json_object(), *src = json_object(), *props = json_object(), *contains;
     size_t j;
 
     set(o, "type", json_string(moat_pkg_type_name(p->type)));
-    set(o, "namespace", str_or_null(p->ns));
-    set(o, "name", json_string(p->name));
-    set(o, "version", str_or_null(p->version));
-    set(o, "arch", str_or_null(p->arch));
+    set(o, "namespace", str_or_null(sb, p->ns));
+    set(o, "name", sbom_str(sb, p->name));
+    set(o, "version", str_or_null(sb, p->version));
+    set(o, "arch", str_or_null(sb, p->arch));
     if (p->source_name || p->source_version) {
-        set(src, "name", str_or_null(p->source_name));
-        set(src, "version", str_or_null(p->source_version));
+        set(src, "name", str_or_null(sb, p->source_name));
+        set(src, "version", str_or_null(sb, p->source_version));
         set(o, "source", src);
     } else {
         json_decref(src);
         set(o, "source", json_null());
     }
-    set(o, "license", str_or_null(p->license));
-    set(o, "supplier", str_or_null(p->supplier));
-    set(o, "purl", json_string(p->purl));
-    set(o, "path", json_string(p->path));
-    set(o, "layer", layer_ref(res, p->layer));
-    set(o, "found_by", json_string(p->found_by));
+    set(o, "license", str_or_null(sb, p->license));
+    set(o, "supplier", str_or_null(sb, p->supplier));
+    set(o, "purl", sbom_str(sb, p->purl));
+    set(o, "path", sbom_str(sb, p->path));
+    set(o, "layer", layer_ref(sb, res, p->layer));
+    set(o, "found_by", sbom_str(sb, p->found_by));
     set(o, "files", json_integer((json_int_t)p->nfiles));
-    set(o, "parent", p->parent >= 0 ? json_string(res->packages[p->parent].purl) : json_null());
+    set(o, "parent", p->parent >= 0 ? sbom_str(sb, res->packages[p->parent].purl) : json_null());
     for (j = 0; j < p->nprops; j++)
-        set(props, p->props[j].name, json_string(p->props[j].value));
+        set(props, p->props[j].name, sbom_str(sb, p->props[j].value));
     set(o, "properties", props);
     contains = json_array();
-    for (j = 0; j < res->npackages; j++)
-        if (res->packages[j].owner == (long)i)
-            json_array_append_new(contains, package_json(res, j));
+    for (j = ix->first[i]; j < ix->first[i + 1]; j++)
+        json_array_append_new(contains, package_json(sb, res, ix, ix->owned[j]));
     set(o, "contains", contains);
     return o;
 }
@@ -86,34 +117,53 @@ report_json(FILE *out, const struct moat_result *res, const struct moat_report_o
     json_t *pk = json_array(), *errs = json_array(), *sum = json_object();
     json_t *bytype = json_object(), *verdict = json_object(), *reasons = json_array();
     const struct moat_image *im = &res->image;
+    struct owned_index ix;
+    struct sbom sbs, *sb = &sbs;
     size_t i;
     int rc;
 
+    sbom_init(sb);
+    if (owned_index_build(res, &ix) != 0) {
+        free(ix.first);
+        free(ix.owned);
+        json_decref(doc);
+        json_decref(img);
+        json_decref(layers);
+        json_decref(pk);
+        json_decref(errs);
+        json_decref(sum);
+        json_decref(bytype);
+        json_decref(verdict);
+        json_decref(reasons);
+        sbom_free(sb);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     set(doc, "schema_version", json_string(REPORT_SCHEMA_VERSION));
     set(doc, "tool", json_pack("{s:s, s:s}", "name", o->tool_name ? o->tool_name : "moat",
                                "version", MOAT_VERSION));
-    set(doc, "target", json_string(res->target));
-    set(img, "transport", str_or_null(im->transport));
-    set(img, "reference", str_or_null(im->reference));
-    set(img, "name", str_or_null(im->name));
-    set(img, "digest", str_or_null(im->digest));
-    set(img, "config_digest", str_or_null(im->config_digest));
-    set(img, "os", str_or_null(im->os));
-    set(img, "architecture", str_or_null(im->architecture));
-    set(img, "variant", str_or_null(im->variant));
-    set(img, "created", str_or_null(im->created));
+    set(doc, "target", sbom_str(sb, res->target));
+    set(img, "transport", str_or_null(sb, im->transport));
+    set(img, "reference", str_or_null(sb, im->reference));
+    set(img, "name", str_or_null(sb, im->name));
+    set(img, "digest", str_or_null(sb, im->digest));
+    set(img, "config_digest", str_or_null(sb, im->config_digest));
+    set(img, "os", str_or_null(sb, im->os));
+    set(img, "architecture", str_or_null(sb, im->architecture));
+    set(img, "variant", str_or_null(sb, im->variant));
+    set(img, "created", str_or_null(sb, im->created));
     for (i = 0; i < im->nlayers; i++) {
         const struct moat_layer *l = &im->layers[i];
         json_t *lo = json_object();
         set(lo, "index", json_integer(l->index));
-        set(lo, "digest", str_or_null(l->digest));
-        set(lo, "diff_id", str_or_null(l->diff_id));
-        set(lo, "media_type", str_or_null(l->media_type));
-        set(lo, "compression", str_or_null(l->compression));
+        set(lo, "digest", str_or_null(sb, l->digest));
+        set(lo, "diff_id", str_or_null(sb, l->diff_id));
+        set(lo, "media_type", str_or_null(sb, l->media_type));
+        set(lo, "compression", str_or_null(sb, l->compression));
         set(lo, "size", json_integer((json_int_t)l->size));
         set(lo, "uncompressed_size", json_integer((json_int_t)l->uncompressed_size));
         set(lo, "entries", json_integer((json_int_t)l->entries));
-        set(lo, "created_by", str_or_null(l->created_by));
+        set(lo, "created_by", str_or_null(sb, l->created_by));
         json_array_append_new(layers, lo);
     }
     set(img, "layers", layers);
@@ -121,12 +171,12 @@ report_json(FILE *out, const struct moat_result *res, const struct moat_report_o
     set(doc, "image", img);
     if (res->distro.id) {
         json_t *d = json_object();
-        set(d, "id", json_string(res->distro.id));
-        set(d, "version_id", str_or_null(res->distro.version_id));
-        set(d, "codename", str_or_null(res->distro.codename));
-        set(d, "name", str_or_null(res->distro.name));
-        set(d, "pretty_name", str_or_null(res->distro.pretty_name));
-        set(d, "path", str_or_null(res->distro.path));
+        set(d, "id", sbom_str(sb, res->distro.id));
+        set(d, "version_id", str_or_null(sb, res->distro.version_id));
+        set(d, "codename", str_or_null(sb, res->distro.codename));
+        set(d, "name", str_or_null(sb, res->distro.name));
+        set(d, "pretty_name", str_or_null(sb, res->distro.pretty_name));
+        set(d, "path", str_or_null(sb, res->distro.path));
         set(d, "distroless", json_boolean(res->distro.distroless));
         set(doc, "distro", d);
     } else {
@@ -137,7 +187,7 @@ report_json(FILE *out, const struct moat_result *res, const struct moat_report_o
         json_int_t n = json_integer_value(json_object_get(bytype, t));
         set(bytype, t, json_integer(n + 1));
         if (res->packages[i].owner < 0)
-            json_array_append_new(pk, package_json(res, i));
+            json_array_append_new(pk, package_json(sb, res, &ix, i));
     }
     set(sum, "packages", json_integer((json_int_t)res->npackages));
     set(sum, "packages_by_type", bytype);
@@ -150,15 +200,15 @@ report_json(FILE *out, const struct moat_result *res, const struct moat_report_o
         for (i = 0; i < res->nfindings; i++) {
             const struct moat_finding *f = &res->findings[i];
             json_t *fo = json_object();
-            set(fo, "kind", json_string(f->kind));
-            set(fo, "id", json_string(f->id));
-            set(fo, "severity", json_string(f->severity));
-            set(fo, "title", str_or_null(f->title));
-            set(fo, "path", str_or_null(f->path));
-            set(fo, "layer", layer_ref(res, f->layer));
-            set(fo, "package", f->package >= 0 ? json_string(res->packages[f->package].purl)
+            set(fo, "kind", sbom_str(sb, f->kind));
+            set(fo, "id", sbom_str(sb, f->id));
+            set(fo, "severity", sbom_str(sb, f->severity));
+            set(fo, "title", str_or_null(sb, f->title));
+            set(fo, "path", str_or_null(sb, f->path));
+            set(fo, "layer", layer_ref(sb, res, f->layer));
+            set(fo, "package", f->package >= 0 ? sbom_str(sb, res->packages[f->package].purl)
                                                : json_null());
-            set(fo, "evidence", str_or_null(f->evidence));
+            set(fo, "evidence", str_or_null(sb, f->evidence));
             json_array_append_new(fa, fo);
         }
         set(doc, "findings", fa);
@@ -168,9 +218,9 @@ report_json(FILE *out, const struct moat_result *res, const struct moat_report_o
         json_t *eo = json_object();
         set(eo, "severity", json_string(moat_grade_name(p->grade)));
         set(eo, "layer", p->layer >= 0 ? json_integer(p->layer) : json_null());
-        set(eo, "path", str_or_null(p->path));
-        set(eo, "source", str_or_null(p->source));
-        set(eo, "message", json_string(p->message));
+        set(eo, "path", str_or_null(sb, p->path));
+        set(eo, "source", str_or_null(sb, p->source));
+        set(eo, "message", sbom_str(sb, p->message));
         json_array_append_new(errs, eo);
     }
     set(doc, "errors", errs);
@@ -179,8 +229,11 @@ report_json(FILE *out, const struct moat_result *res, const struct moat_report_o
         json_array_append_new(reasons, json_string(res->reasons[i]));
     set(verdict, "reasons", reasons);
     set(doc, "verdict", verdict);
-    rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    rc = sb->oom ? -1 : json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
     json_decref(doc);
+    free(ix.first);
+    free(ix.owned);
+    sbom_free(sb);
     if (rc != 0 || fputc('\n', out) == EOF) {
         snprintf(err, errlen, "write error");
         return -1;
