@@ -130,6 +130,10 @@ struct analyzer {
     int (*stream_begin)(struct actx *c, const struct entry *e, void *state);
     int (*stream_chunk)(struct actx *c, void *state, const unsigned char *p, size_t n);
     int (*stream_end)(struct actx *c, const struct entry *e, void *state);
+    /* Optional: releases what the analyzer allocated into its state. Called
+     * for every file whose stream began, after stream_end or instead of it
+     * when the stream broke; the state itself is freed by the dispatcher. */
+    void (*stream_free)(void *state);
     int (*pull)(struct actx *c, const struct entry *e, struct content *ct);
     /* After the merge, in table order (OS analyzers first). */
     int (*finish)(struct finish_ctx *f, const struct analyzer *self);

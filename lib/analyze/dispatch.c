@@ -379,8 +379,11 @@ dispatch_with(const struct analyzer *const *table, size_t count, struct actx *c,
             analyzer_failed(&ct, k, r);
     }
 out:
-    for (i = 0; i < ct.ncons; i++)
+    for (i = 0; i < ct.ncons; i++) {
+        if (ct.cons[i].state && ct.cons[i].an->stream_free)
+            ct.cons[i].an->stream_free(ct.cons[i].state);
         free(ct.cons[i].state);
+    }
     buf_free(&ct.whole);
     c->an = saved;
     return rc;
