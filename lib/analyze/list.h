@@ -7,6 +7,7 @@
  */
 ANALYZER(os)
 ANALYZER(dpkg)
+ANALYZER(rpm)
 ANALYZER(apk)
 ANALYZER(npm)
 ANALYZER(python)
