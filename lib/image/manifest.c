@@ -12,6 +12,7 @@
 #include "source.h"
 #include "base/digest.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/limits.h"
 
 #include <jansson.h>
@@ -115,52 +116,24 @@ image_warn(struct image_desc *img, int layer, const char *fmt, ...)
     img->nwarnings++;
 }
 
-/* Deepest nesting of [ and { outside strings, or -1 if it passes max. */
-static int
-json_depth_ok(const char *p, size_t n, int max)
-{
-    int depth = 0, in_str = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        char c = p[i];
-        if (in_str) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_str = 0;
-        } else if (c == '"') {
-            in_str = 1;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max)
-                return 0;
-        } else if (c == ']' || c == '}') {
-            depth--;
-        }
-    }
-    return 1;
-}
-
 void *
 json_parse_limited(const char *what, const char *p, size_t n, char *err, size_t errlen)
 {
-    json_error_t je;
+    char why[400];
+    int dup = 0;
     json_t *j;
 
-    if (n > MOAT_LIMIT_JSON_DOC) {
-        snprintf(err, errlen, "%s: %zu bytes, more than the %u-byte limit for JSON documents",
-                 what, n, (unsigned)MOAT_LIMIT_JSON_DOC);
-        return NULL;
-    }
-    if (!json_depth_ok(p, n, MOAT_LIMIT_JSON_DEPTH)) {
-        snprintf(err, errlen, "%s: JSON nested deeper than %d levels", what,
-                 MOAT_LIMIT_JSON_DEPTH);
-        return NULL;
-    }
-    j = json_loadb(p, n, JSON_REJECT_DUPLICATES, &je);
+    j = json_parse_untrusted(p, n, MOAT_LIMIT_JSON_DOC, MOAT_LIMIT_JSON_DEPTH, &dup, why,
+                             sizeof(why));
     if (!j) {
-        snprintf(err, errlen, "%s: not valid JSON: line %d column %d: %s", what, je.line,
-                 je.column, je.text);
+        snprintf(err, errlen, "%s: %s", what, why);
+        return NULL;
+    }
+    if (dup) {
+        /* two parsers reading different values out of one document is a
+         * known confusion attack: image metadata must be unambiguous */
+        json_decref(j);
+        snprintf(err, errlen, "%s: duplicate keys in a JSON object", what);
         return NULL;
     }
     return j;

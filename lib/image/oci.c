@@ -7,6 +7,7 @@
 #include "source.h"
 #include "base/digest.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "base/limits.h"
 
 #include <errno.h>
@@ -299,50 +300,6 @@ dir_free(struct source *s)
 }
 
 static int
-read_whole_at(int dirfd, const char *name, size_t max, char **out, size_t *len, char *err,
-              size_t errlen)
-{
-    struct stat st;
-    char *p;
-    size_t got = 0;
-    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", name, strerror(errno));
-        return MOAT_ENOENT;
-    }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        snprintf(err, errlen, "%s: not a regular file", name);
-        return MOAT_EINVAL;
-    }
-    if ((uint64_t)st.st_size > max) {
-        close(fd);
-        snprintf(err, errlen, "%s: %lld bytes, more than the limit of %zu", name,
-                 (long long)st.st_size, max);
-        return MOAT_ETOOBIG;
-    }
-    p = malloc((size_t)st.st_size + 1);
-    if (!p) {
-        close(fd);
-        return MOAT_ENOMEM;
-    }
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, p + got, (size_t)st.st_size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    p[got] = '\0';
-    *out = p;
-    *len = got;
-    return 0;
-}
-
-static int
 dir_read_blob(void *ud, const char *digest, size_t max, char **out, size_t *len, char *err,
               size_t errlen)
 {
@@ -353,7 +310,7 @@ dir_read_blob(void *ud, const char *digest, size_t max, char **out, size_t *len,
         snprintf(err, errlen, "malformed digest %s", digest);
         return MOAT_EINVAL;
     }
-    return read_whole_at(ds->dirfd, p, max, out, len, err, errlen);
+    return file_read_at(ds->dirfd, p, max, out, len, err, errlen);
 }
 
 int
@@ -377,7 +334,7 @@ oci_layout_open(struct image_desc *img, const char *path, const char *ref,
         return MOAT_ENOENT;
     }
     img->src = &ds->base;
-    rc = read_whole_at(ds->dirfd, "oci-layout", 4096, &lay, &ln, err, errlen);
+    rc = file_read_at(ds->dirfd, "oci-layout", 4096, &lay, &ln, err, errlen);
     if (rc) {
         snprintf(err, errlen, "%s: no oci-layout file: not an OCI image layout", path);
         return rc;
@@ -388,7 +345,7 @@ oci_layout_open(struct image_desc *img, const char *path, const char *ref,
         return MOAT_EINVAL;
     }
     free(lay);
-    rc = read_whole_at(ds->dirfd, "index.json", MOAT_LIMIT_JSON_DOC, &idx, &n, err, errlen);
+    rc = file_read_at(ds->dirfd, "index.json", MOAT_LIMIT_JSON_DOC, &idx, &n, err, errlen);
     if (rc)
         return rc;
     rc = oci_layout_resolve(img, idx, n, ref, opt, dir_read_blob, ds, err, errlen);

@@ -13,6 +13,7 @@
 #include "registry.h"
 #include "image.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "base/limits.h"
 #include "base/str.h"
 
@@ -712,48 +713,6 @@ out:
     return rc;
 }
 
-static int
-read_small_file(const char *path, char **out, size_t *len, char *err, size_t errlen)
-{
-    struct stat st;
-    size_t got = 0;
-    char *p;
-    int fd;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT || errno == ENOTDIR ? MOAT_ENOENT : MOAT_EIO;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        snprintf(err, errlen, "docker config %s is not a regular file", path);
-        return MOAT_EINVAL;
-    }
-    if ((uint64_t)st.st_size > MOAT_LIMIT_JSON_DOC) {
-        close(fd);
-        snprintf(err, errlen, "docker config %s: %lld bytes, more than the %u-byte limit", path,
-                 (long long)st.st_size, (unsigned)MOAT_LIMIT_JSON_DOC);
-        return MOAT_ETOOBIG;
-    }
-    p = malloc((size_t)st.st_size + 1);
-    if (!p) {
-        close(fd);
-        return MOAT_ENOMEM;
-    }
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, p + got, (size_t)st.st_size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    p[got] = '\0';
-    *out = p;
-    *len = got;
-    return 0;
-}
-
 int
 registry_load_credentials(const char *path, const char *host, char **user, char **pass,
                           char **used_path, char *note, size_t notelen, char *err, size_t errlen)
@@ -787,17 +746,17 @@ registry_load_credentials(const char *path, const char *host, char **user, char 
         if (!*used_path)
             return MOAT_ENOMEM;
     }
-    rc = read_small_file(file, &text, &n, err, errlen);
+    rc = file_read_at(AT_FDCWD, file, MOAT_LIMIT_JSON_DOC, &text, &n, err, errlen);
     if (rc == MOAT_ENOENT) {
         snprintf(note, notelen, "no docker config file at %s", file);
         return rc;
     }
-    if (rc == MOAT_EIO) {
-        snprintf(err, errlen, "docker config %s: %s", file, strerror(errno));
+    if (rc) {
+        char tmp[512];
+        snprintf(tmp, sizeof(tmp), "%s", err);
+        snprintf(err, errlen, "docker config %s", tmp);
         return rc;
     }
-    if (rc)
-        return rc;
     rc = registry_config_credentials(text, n, host, user, pass, note, notelen, err, errlen);
     if (rc == MOAT_EINVAL) {
         /* name the file: the user has to find and fix it */
