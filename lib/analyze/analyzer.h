@@ -115,6 +115,20 @@ struct rec *rec_new(struct actx *c, enum rec_kind kind, const char *path);
 struct pkg *rec_add_pkgs(struct actx *c, struct rec *r, size_t n); /* zeroed, parent=-1 */
 void actx_problem(struct actx *c, enum moat_grade g, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Checks on strings read from package metadata before they go into a
+ * report. A token (name, version, arch) is 1..MOAT_LIMIT_PKG_NAME printable
+ * bytes without spaces; text (license, author) is 1..MOAT_LIMIT_PKG_TEXT
+ * bytes without control characters. n is the length (strlen if s is a
+ * C string). NULL is never ok. */
+int pkg_token_ok(const char *s, size_t n);
+int pkg_text_ok(const char *s, size_t n);
+/* The same for C strings (NULL is not ok). */
+int pkg_token_okz(const char *s);
+int pkg_text_okz(const char *s);
+/* A new REC_PKGS record for path with room for n packages, clipped to
+ * MOAT_LIMIT_DB_PACKAGES with a problem saying so (*n is updated). NULL on
+ * out of memory; *out gets the record. */
+struct pkg *rec_new_pkgs(struct actx *c, const char *path, size_t *n, struct rec **out);
 /* Adds a name/value property to p (copies both). */
 int pkg_prop(struct actx *c, struct pkg *p, const char *name, const char *value);
 

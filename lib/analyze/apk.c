@@ -94,20 +94,6 @@ next_block(const char **cur, const char *end, struct block *b)
     return 1;
 }
 
-/* A name, version or arch apk could have written: printable, no spaces. */
-static int
-token_ok(const char *s, size_t n)
-{
-    size_t i;
-
-    if (n == 0 || n > MOAT_LIMIT_PKG_NAME)
-        return 0;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-            return 0;
-    return 1;
-}
-
 /* Free text (license, maintainer) fit for a report: bounded, UTF-8, no
  * control characters; anything else is dropped with a warning. */
 static const char *
@@ -206,9 +192,9 @@ parse_block(struct parse *ps, const struct block *b, size_t index, struct pkg *p
             !val[K_P] ? "P: (name)" : "V: (version)");
         return 0;
     }
-    if (!token_ok(val[K_P], vlen[K_P]) || !token_ok(val[K_V], vlen[K_V])) {
+    if (!pkg_token_ok(val[K_P], vlen[K_P]) || !pkg_token_ok(val[K_V], vlen[K_V])) {
         bad(ps, "block %zu has an empty, overlong or malformed %s; block skipped", index,
-            !token_ok(val[K_P], vlen[K_P]) ? "name" : "version");
+            !pkg_token_ok(val[K_P], vlen[K_P]) ? "name" : "version");
         return 0;
     }
     if (orphan)
@@ -218,11 +204,11 @@ parse_block(struct parse *ps, const struct block *b, size_t index, struct pkg *p
     p->db = 1;
     p->name = arena_strndup(c->arena, val[K_P], vlen[K_P]);
     p->version = arena_strndup(c->arena, val[K_V], vlen[K_V]);
-    if (val[K_A] && token_ok(val[K_A], vlen[K_A]))
+    if (val[K_A] && pkg_token_ok(val[K_A], vlen[K_A]))
         p->arch = arena_strndup(c->arena, val[K_A], vlen[K_A]);
     /* the origin is the aports directory the package was built from; its
      * version is the package's own (subpackages share their origin's) */
-    if (val[K_O] && token_ok(val[K_O], vlen[K_O]))
+    if (val[K_O] && pkg_token_ok(val[K_O], vlen[K_O]))
         p->source_name = arena_strndup(c->arena, val[K_O], vlen[K_O]);
     else
         p->source_name = p->name;
@@ -233,10 +219,10 @@ parse_block(struct parse *ps, const struct block *b, size_t index, struct pkg *p
     p->nfiles = nf;
     if (!p->name || !p->version || !p->source_name)
         return MOAT_ENOMEM;
-    if (val[K_C] && token_ok(val[K_C], vlen[K_C]) &&
+    if (val[K_C] && pkg_token_ok(val[K_C], vlen[K_C]) &&
         pkg_prop(c, p, "apk:checksum", arena_strndup(c->arena, val[K_C], vlen[K_C])))
         return MOAT_ENOMEM;
-    if (val[K_COMMIT] && token_ok(val[K_COMMIT], vlen[K_COMMIT]) &&
+    if (val[K_COMMIT] && pkg_token_ok(val[K_COMMIT], vlen[K_COMMIT]) &&
         pkg_prop(c, p, "apk:commit", arena_strndup(c->arena, val[K_COMMIT], vlen[K_COMMIT])))
         return MOAT_ENOMEM;
     *sums_out = sums;

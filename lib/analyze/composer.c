@@ -36,32 +36,6 @@ composer_wants(const struct entry *e)
     return n == tn || e->path[n - tn - 1] == '/' ? WANT_WHOLE : WANT_NO;
 }
 
-static int
-token_ok(const char *s)
-{
-    size_t n = s ? strlen(s) : 0, i;
-
-    if (n == 0 || n > MOAT_LIMIT_PKG_NAME)
-        return 0;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-            return 0;
-    return 1;
-}
-
-static int
-text_ok(const char *s)
-{
-    size_t n = s ? strlen(s) : 0, i;
-
-    if (n == 0 || n > MOAT_LIMIT_PKG_TEXT)
-        return 0;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
-            return 0;
-    return 1;
-}
-
 /* Strings of an array (or one string) joined by sep; NULL when none. For
  * arrays of objects, key names the member to take ("name" of authors). */
 static const char *
@@ -73,14 +47,15 @@ join(struct actx *c, const char *path, const json_t *v, const char *key, const c
     size_t i;
 
     if (json_is_string(v))
-        return text_ok(json_string_value(v)) ? arena_strdup(c->arena, json_string_value(v)) : NULL;
+        return pkg_text_okz(json_string_value(v)) ? arena_strdup(c->arena, json_string_value(v))
+                                                  : NULL;
     if (!json_is_array(v))
         return NULL;
     buf_init(&b, MOAT_LIMIT_PKG_TEXT);
     json_array_foreach(v, i, item)
     {
         const char *s = key ? json_obj_str(item, key) : json_string_value(item);
-        if (!text_ok(s))
+        if (!pkg_text_okz(s))
             continue;
         if (buf_printf(&b, "%s%s", b.len ? sep : "", s) != 0) {
             actx_problem(c, MOAT_WARN, path, "a %s list longer than %u bytes; not recorded",
@@ -146,15 +121,7 @@ composer_whole(struct actx *c, const struct entry *e, const char *buf, size_t le
     n = json_array_size(list);
     if (n == 0)
         goto out;
-    if (n > MOAT_LIMIT_DB_PACKAGES) {
-        actx_problem(c, MOAT_FAILED, e->path,
-                     "%zu packages, more than the limit of %d; "
-                     "only the first were read",
-                     n, MOAT_LIMIT_DB_PACKAGES);
-        n = MOAT_LIMIT_DB_PACKAGES;
-    }
-    r = rec_new(c, REC_PKGS, e->path);
-    pkgs = r ? rec_add_pkgs(c, r, n) : NULL;
+    pkgs = rec_new_pkgs(c, e->path, &n, &r);
     if (!pkgs) {
         rc = MOAT_ENOMEM;
         goto out;
@@ -166,7 +133,8 @@ composer_whole(struct actx *c, const struct entry *e, const char *buf, size_t le
         name = json_obj_str(item, "name");
         version = json_obj_str(item, "version");
         slash = name ? strchr(name, '/') : NULL;
-        if (!token_ok(name) || !token_ok(version) || !slash || slash == name || !slash[1]) {
+        if (!pkg_token_okz(name) || !pkg_token_okz(version) || !slash || slash == name ||
+            !slash[1]) {
             if (++bad <= MOAT_LIMIT_FILE_PROBLEMS)
                 actx_problem(c, MOAT_FAILED, e->path,
                              "package %zu has no valid \"vendor/name\" name or no version; "

@@ -145,6 +145,63 @@ rec_add_pkgs(struct actx *c, struct rec *r, size_t n)
 }
 
 int
+pkg_token_ok(const char *s, size_t n)
+{
+    size_t i;
+
+    if (!s || n == 0 || n > MOAT_LIMIT_PKG_NAME)
+        return 0;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+int
+pkg_text_ok(const char *s, size_t n)
+{
+    size_t i;
+
+    if (!s || n == 0 || n > MOAT_LIMIT_PKG_TEXT)
+        return 0;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+int
+pkg_token_okz(const char *s)
+{
+    return s && pkg_token_ok(s, strlen(s));
+}
+
+int
+pkg_text_okz(const char *s)
+{
+    return s && pkg_text_ok(s, strlen(s));
+}
+
+struct pkg *
+rec_new_pkgs(struct actx *c, const char *path, size_t *n, struct rec **out)
+{
+    struct rec *r;
+
+    *out = NULL;
+    if (*n > MOAT_LIMIT_DB_PACKAGES) {
+        actx_problem(c, MOAT_FAILED, path,
+                     "%zu packages, more than the limit of %d; only the first were read", *n,
+                     MOAT_LIMIT_DB_PACKAGES);
+        *n = MOAT_LIMIT_DB_PACKAGES;
+    }
+    r = rec_new(c, REC_PKGS, path);
+    if (!r)
+        return NULL;
+    *out = r;
+    return rec_add_pkgs(c, r, *n);
+}
+
+int
 pkg_prop(struct actx *c, struct pkg *p, const char *name, const char *value)
 {
     struct moat_prop *np;

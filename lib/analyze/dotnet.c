@@ -27,19 +27,6 @@ dotnet_wants(const struct entry *e)
 }
 
 static int
-token_ok(const char *s, size_t n)
-{
-    size_t i;
-
-    if (n == 0 || n > MOAT_LIMIT_PKG_NAME)
-        return 0;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-            return 0;
-    return 1;
-}
-
-static int
 dotnet_whole(struct actx *c, const struct entry *e, const char *buf, size_t len)
 {
     json_t *root, *libs, *lib;
@@ -72,15 +59,7 @@ dotnet_whole(struct actx *c, const struct entry *e, const char *buf, size_t len)
     }
     if (n == 0)
         goto out;
-    if (n > MOAT_LIMIT_DB_PACKAGES) {
-        actx_problem(c, MOAT_FAILED, e->path,
-                     "%zu packages, more than the limit of %d; "
-                     "only the first were read",
-                     n, MOAT_LIMIT_DB_PACKAGES);
-        n = MOAT_LIMIT_DB_PACKAGES;
-    }
-    r = rec_new(c, REC_PKGS, e->path);
-    pkgs = r ? rec_add_pkgs(c, r, n) : NULL;
+    pkgs = rec_new_pkgs(c, e->path, &n, &r);
     if (!pkgs) {
         rc = MOAT_ENOMEM;
         goto out;
@@ -96,8 +75,8 @@ dotnet_whole(struct actx *c, const struct entry *e, const char *buf, size_t len)
             break;
         slash = strchr(key, '/');
         kn = strlen(key);
-        if (!slash || !token_ok(key, (size_t)(slash - key)) ||
-            !token_ok(slash + 1, kn - (size_t)(slash - key) - 1) || strchr(slash + 1, '/')) {
+        if (!slash || !pkg_token_ok(key, (size_t)(slash - key)) ||
+            !pkg_token_ok(slash + 1, kn - (size_t)(slash - key) - 1) || strchr(slash + 1, '/')) {
             if (++bad <= MOAT_LIMIT_FILE_PROBLEMS)
                 actx_problem(c, MOAT_FAILED, e->path,
                              "library key is not \"Name/Version\"; skipped");
@@ -112,7 +91,7 @@ dotnet_whole(struct actx *c, const struct entry *e, const char *buf, size_t len)
             goto out;
         }
         sha = json_obj_str(lib, "sha512");
-        if (sha && token_ok(sha, strlen(sha)) && pkg_prop(c, p, "nuget:sha512", sha)) {
+        if (sha && pkg_token_ok(sha, strlen(sha)) && pkg_prop(c, p, "nuget:sha512", sha)) {
             rc = MOAT_ENOMEM;
             goto out;
         }

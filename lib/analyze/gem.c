@@ -83,42 +83,13 @@ accept(struct lit *l, const char *s)
 }
 
 static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static int
 add_utf8(struct buf *b, unsigned long cp)
 {
     char u[4];
 
     if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0)
         return -1;
-    if (cp < 0x80)
-        return buf_addc(b, (char)cp);
-    if (cp < 0x800) {
-        u[0] = (char)(0xc0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3f));
-        return buf_add(b, u, 2);
-    }
-    if (cp < 0x10000) {
-        u[0] = (char)(0xe0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        u[2] = (char)(0x80 | (cp & 0x3f));
-        return buf_add(b, u, 3);
-    }
-    u[0] = (char)(0xf0 | (cp >> 18));
-    u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    u[3] = (char)(0x80 | (cp & 0x3f));
-    return buf_add(b, u, 4);
+    return buf_add(b, u, str_put_utf8(u, cp));
 }
 
 /* One escape of a double-quoted string, l->p just past the backslash. */
@@ -139,8 +110,8 @@ escape(struct lit *l, struct buf *b)
         return buf_addc(b, ' ');
     case 'x': {
         int v = 0, k;
-        for (k = 0; k < 2 && l->p < l->end && hexval(*l->p) >= 0; k++)
-            v = v * 16 + hexval(*l->p++);
+        for (k = 0; k < 2 && l->p < l->end && str_hexval(*l->p) >= 0; k++)
+            v = v * 16 + str_hexval(*l->p++);
         return k && v ? buf_addc(b, (char)v) : -1;
     }
     case 'u': {
@@ -148,15 +119,15 @@ escape(struct lit *l, struct buf *b)
         int k;
         if (l->p < l->end && *l->p == '{') {
             l->p++;
-            for (k = 0; k < 6 && l->p < l->end && hexval(*l->p) >= 0; k++)
-                cp = cp * 16 + (unsigned long)hexval(*l->p++);
+            for (k = 0; k < 6 && l->p < l->end && str_hexval(*l->p) >= 0; k++)
+                cp = cp * 16 + (unsigned long)str_hexval(*l->p++);
             if (!k || l->p >= l->end || *l->p != '}')
                 return -1; /* (several code points in one \u{} are not used) */
             l->p++;
             return add_utf8(b, cp);
         }
-        for (k = 0; k < 4 && l->p < l->end && hexval(*l->p) >= 0; k++)
-            cp = cp * 16 + (unsigned long)hexval(*l->p++);
+        for (k = 0; k < 4 && l->p < l->end && str_hexval(*l->p) >= 0; k++)
+            cp = cp * 16 + (unsigned long)str_hexval(*l->p++);
         return k == 4 ? add_utf8(b, cp) : -1;
     }
     default:

@@ -225,43 +225,6 @@ split(const char *p, size_t n, struct line *l)
     }
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Appends code point cp as UTF-8. */
-static size_t
-put_utf8(char *o, unsigned long cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xc0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        o[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (char)(0xf0 | ((cp >> 18) & 0x07));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    o[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
 
 /* Reads one build-setting token from [*p, end): a Go-quoted string
  * ("...", strconv.Quote escapes) or raw text up to stop (0: to the end).
@@ -298,7 +261,7 @@ token(struct arena *a, const char **pp, const char *end, char stop)
                 int digits = *p == 'x' ? 2 : *p == 'u' ? 4 : 8, d;
                 unsigned long cp = 0;
                 for (d = 0; d < digits; d++) {
-                    int h = p + 1 < end ? hexval(p[1]) : -1;
+                    int h = p + 1 < end ? str_hexval(p[1]) : -1;
                     if (h < 0)
                         return NULL;
                     cp = cp << 4 | (unsigned long)h;
@@ -307,7 +270,7 @@ token(struct arena *a, const char **pp, const char *end, char stop)
                 if (digits == 2)
                     *o++ = (char)cp;
                 else if (cp <= 0x10ffff)
-                    o += put_utf8(o, cp);
+                    o += str_put_utf8(o, cp);
                 else
                     return NULL;
                 break;

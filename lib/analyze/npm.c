@@ -116,41 +116,10 @@ npm_wants(const struct entry *e)
     return package_dir(e->path, &d) ? WANT_WHOLE : WANT_NO;
 }
 
-/* A name or version npm could have written: printable, no spaces, short. */
-static int
-plain_token(const char *s)
-{
-    size_t n = strlen(s), i;
-
-    if (n == 0 || n > MOAT_LIMIT_PKG_NAME)
-        return 0;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-            return 0;
-    return 1;
-}
-
-/* Free text fit for a report: bounded, without control characters. */
-static int
-text_ok(const char *s)
-{
-    size_t n, i;
-
-    if (!s)
-        return 0;
-    n = strlen(s);
-    if (n == 0 || n > MOAT_LIMIT_PKG_TEXT)
-        return 0;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
-            return 0;
-    return 1;
-}
-
 static const char *
 text(struct actx *c, const char *s)
 {
-    return text_ok(s) ? arena_strdup(c->arena, s) : NULL;
+    return pkg_text_okz(s) ? arena_strdup(c->arena, s) : NULL;
 }
 
 /* One license entry: "MIT", or {"type": "MIT", "url": ...} (npm < 2). */
@@ -266,10 +235,10 @@ npm_whole(struct actx *c, const struct entry *e, const char *buf, size_t len)
                      !name ? "name" : "version", !name && !version ? " or version" : "");
         goto out;
     }
-    if (!plain_token(name) || !plain_token(version)) {
+    if (!pkg_token_okz(name) || !pkg_token_okz(version)) {
         actx_problem(c, MOAT_FAILED, e->path,
                      "package.json has an empty, overlong or malformed %s; package not reported",
-                     !plain_token(name) ? "name" : "version");
+                     !pkg_token_okz(name) ? "name" : "version");
         goto out;
     }
     r = rec_new(c, REC_PKGS, e->path);
@@ -307,9 +276,9 @@ npm_whole(struct actx *c, const struct entry *e, const char *buf, size_t len)
         }
     }
     /* npm < 7 recorded where the tarball came from and its hash */
-    if (text_ok(json_obj_str(root, "_resolved")))
+    if (pkg_text_okz(json_obj_str(root, "_resolved")))
         rc = pkg_prop(c, p, "npm:resolved", json_obj_str(root, "_resolved"));
-    if (!rc && text_ok(json_obj_str(root, "_integrity")))
+    if (!rc && pkg_text_okz(json_obj_str(root, "_integrity")))
         rc = pkg_prop(c, p, "npm:integrity", json_obj_str(root, "_integrity"));
 out:
     json_decref(root);

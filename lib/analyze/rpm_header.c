@@ -225,18 +225,6 @@ check_region(const struct hdr *h, const unsigned char *index, char *err, size_t 
     return 0;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* OpenPGP hash algorithm ids as rpm uses them for FILEDIGESTALGO. */
 static size_t
 digest_size(unsigned algo, const char **name)
@@ -326,7 +314,7 @@ file_digests(struct arena *a, const struct hdr *h, struct rpm_pkg_info *out)
         if (n != 2 * dlen)
             break;
         for (j = 0; j < dlen; j++) {
-            int hi = hexval(hex[i][2 * j]), lo = hexval(hex[i][2 * j + 1]);
+            int hi = str_hexval(hex[i][2 * j]), lo = str_hexval(hex[i][2 * j + 1]);
             if (hi < 0 || lo < 0)
                 break;
             bin[i * dlen + j] = (unsigned char)(hi << 4 | lo);

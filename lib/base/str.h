@@ -23,6 +23,11 @@ void str_lower(char *s);
 int str_eq_nocase(const char *a, const char *b);
 /* True if [s, s+n) is valid UTF-8 without NUL bytes. */
 int str_valid_utf8(const char *s, size_t n);
+/* Value of a hex digit, or -1. */
+int str_hexval(char c);
+/* Writes code point cp (<= 0x10ffff) as UTF-8 into o (4 bytes of room);
+ * returns the number of bytes written. */
+size_t str_put_utf8(char *o, unsigned long cp);
 /* Pointer to the first occurrence of needle in [hay, hay+n), or NULL. */
 const void *mem_find(const void *hay, size_t n, const void *needle, size_t nn);
 
