@@ -323,6 +323,15 @@ set_module(struct actx *c, struct pkg *p, const struct line *l)
     return 0;
 }
 
+/* Go treats a replacement that starts with ./ ../ or / as a directory. */
+static int
+local_path(const char *p, size_t n)
+{
+    return (n >= 1 && p[0] == '/') || (n >= 2 && p[0] == '.' && p[1] == '/') ||
+           (n >= 3 && p[0] == '.' && p[1] == '.' && p[2] == '/') || (n == 1 && p[0] == '.') ||
+           (n == 2 && p[0] == '.' && p[1] == '.');
+}
+
 static int
 valid_module_line(const struct line *l)
 {
@@ -423,9 +432,21 @@ record(struct actx *c, const char *path, struct go_state *s)
             for (j = 0; j < p->nprops; j++)
                 if (strcmp(p->props[j].name, "go:sum") == 0)
                     p->props[j].name = "go:replaced-sum";
-            rc = pkg_prop(c, p, "go:replaces", orig);
-            if (!rc)
-                rc = set_module(c, p, &l);
+            if (local_path(l.f[1], l.n[1])) {
+                /* replaced by a directory: the code is the builder's own,
+                 * under the original module's name; no registry version
+                 * describes it (as `go version -m` shows, "(devel)") */
+                rc = pkg_prop(c, p, "go:replaced-by",
+                              arena_strndup(c->arena, l.f[1], l.n[1]));
+                if (!rc) {
+                    rc = pkg_prop(c, p, "go:replaces", orig);
+                    p->version = "(devel)";
+                }
+            } else {
+                rc = pkg_prop(c, p, "go:replaces", orig);
+                if (!rc)
+                    rc = set_module(c, p, &l);
+            }
             if (rc)
                 return rc;
             last = -1; /* a replacement is not replaced again */

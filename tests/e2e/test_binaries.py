@@ -262,7 +262,10 @@ class Binaries(MoatTest):
             self.assertEqual(main_mod["properties"]["go:build:" + k], go_unquote(v), k)
         expected = {o["mod"][0], "stdlib"}
         for path, ver, repl in o["deps"]:
-            name, version = repl if repl else (path, ver)
+            local = bool(repl) and repl[0].startswith(("./", "../", "/"))
+            # a directory replacement keeps the module's name (no PURL can be
+            # "../dir"): version "(devel)", the directory as a property
+            name, version = (path, "(devel)") if local else (repl if repl else (path, ver))
             expected.add(name)
             self.assertIn(name, got, "dependency %s missing" % name)
             p = got[name]
@@ -272,6 +275,9 @@ class Binaries(MoatTest):
                 self.assertEqual(p["properties"]["go:replaces"], "%s@%s" % (path, ver))
             else:
                 self.assertNotIn("go:replaces", p["properties"])
+            if local:
+                self.assertEqual(p["properties"]["go:replaced-by"], repl[0])
+                self.assertNotIn("..", p["purl"])
         self.assertEqual(set(got), expected)
         self.assertEqual(len(o["deps"]), 3)  # the program did pull its modules in
         std = got["stdlib"]

@@ -164,9 +164,13 @@ check_full(struct feed *f)
     assert_string_equal(prop(p, "go:sum"), "h1:BBBB=");
     assert_int_equal(p->parent, main_idx);
 
-    p = feed_find(f, "../local");
+    /* a directory replacement keeps the module's name (a PURL cannot be
+     * "../local"); the directory is a property */
+    assert_null(feed_find(f, "../local"));
+    p = feed_find(f, "example.com/local");
     assert_non_null(p);
     assert_string_equal(p->version, "(devel)");
+    assert_string_equal(prop(p, "go:replaced-by"), "../local");
     assert_string_equal(prop(p, "go:replaces"),
                         "example.com/local@v0.0.0-00010101000000-000000000000");
 
