@@ -8,13 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
     {"scan", "scan an image: packages, findings, verdict", cmd_scan},
     {"sbom", "inventory an image as CycloneDX or SPDX", cmd_sbom},
-    {"version", "print moat's version", cmd_version},
+    {"version", "print moat's version; 'version cmp' compares versions", cmd_version},
     {"help", "this list", cmd_help},
 };
 
@@ -30,14 +29,6 @@ cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-static int
-cmd_version(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    printf("moat %s\n", MOAT_VERSION);
-    return 0;
-}
 
 static int
 cmd_help(int argc, char **argv)
@@ -66,7 +57,7 @@ main(int argc, char **argv)
         return EXIT_ERROR;
     }
     if (strcmp(argv[1], "--version") == 0)
-        return cmd_version(0, NULL);
+        return cmd_version(1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return cmd_help(0, NULL);
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

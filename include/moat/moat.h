@@ -215,6 +215,15 @@ int moat_report_write(const char *format, const struct moat_result *res,
 /* NULL-terminated list of format names. */
 const char *const *moat_report_formats(void);
 
+/* ---- versions ---- */
+
+/* Compares versions a and b as OSV ecosystem `ecosystem` orders them
+ * ("Debian:12", "PyPI", "npm", ...): *out = -1, 0 or 1. Returns 0, -1 when
+ * a or b is not a valid version there, -2 when the ecosystem is unknown. */
+int moat_version_cmp(const char *ecosystem, const char *a, const char *b, int *out);
+/* NULL-terminated list of the ecosystem names moat_version_cmp knows. */
+const char *const *moat_version_ecosystems(void);
+
 /* Names used in reports and PURLs. */
 const char *moat_pkg_type_name(enum moat_pkg_type t);  /* "deb", "npm", ... */
 const char *moat_grade_name(enum moat_grade g);        /* "ok", "warning", ... */

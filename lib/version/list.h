@@ -1,0 +1,5 @@
+/*
+ * list.h - every version scheme, one line each (see version.h). To add one:
+ * write lib/version/<name>.c defining `const struct version_scheme
+ * version_<name>` and add SCHEME(<name>) here.
+ */
