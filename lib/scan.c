@@ -226,11 +226,12 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
     struct collected *cp = NULL;
     size_t n = 0, total = 0, i, k, *order = NULL;
     int *layer_of = NULL, rc = MOAT_ENOMEM;
-    struct map owners;
+    struct map lang_at; /* canonical path of a language package -> its owner */
+    struct collected unowned; /* value of lang_at entries without an owner */
     struct arena tmp;
     int need_owners = 0;
 
-    map_init(&owners);
+    map_init(&lang_at);
     arena_init(&tmp);
     while ((r = finish_next(f, NULL, &it)) != NULL)
         if (r->kind == REC_PKGS)
@@ -266,21 +267,34 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
         order[orig] = i;
         cp[i].final = (long)i;
     }
-    /* which OS package owns the file each language package came from (after
-     * the sort: the map points into cp) */
+    /* which OS package owns the file each language package came from:
+     * index the (few) language packages by their file's canonical path,
+     * then walk the OS packages' file lists once, canonicalising each
+     * path on the stack (no copy of the lists). After the sort: the map
+     * points into cp. */
     if (need_owners) {
         char canon[MOAT_LIMIT_PATH + 1];
         for (i = 0; i < n; i++) {
+            const struct pkg *p = cp[i].p;
+            const char *src = p->path ? p->path : cp[i].r->path;
+            char *key;
+            if (is_os_type(p->type) || finish_canonical(f, src, canon, sizeof(canon)) != 0)
+                continue;
+            key = arena_strdup(&tmp, canon);
+            if (!key || map_put(&lang_at, key, &unowned, NULL))
+                goto out;
+        }
+        for (i = 0; i < n && lang_at.len; i++) {
             const struct pkg *p = cp[i].p;
             size_t j;
             if (!is_os_type(p->type))
                 continue;
             for (j = 0; j < p->nfiles; j++) {
-                char *key;
-                if (finish_canonical(f, p->files[j], canon, sizeof(canon)) != 0)
-                    continue;
-                key = arena_strdup(&tmp, canon);
-                if (!key || map_put(&owners, key, &cp[i], NULL))
+                /* the first owner wins; map_put on an existing key keeps the
+                 * stored key, so the stack buffer is never kept */
+                if (finish_canonical(f, p->files[j], canon, sizeof(canon)) == 0 &&
+                    map_get(&lang_at, canon) == &unowned &&
+                    map_put(&lang_at, canon, &cp[i], NULL) != 0)
                     goto out;
             }
         }
@@ -338,13 +352,13 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
             char canon[MOAT_LIMIT_PATH + 1];
             struct collected *own;
             if (finish_canonical(f, src, canon, sizeof(canon)) == 0 &&
-                (own = map_get(&owners, canon)) != NULL)
+                (own = map_get(&lang_at, canon)) != NULL && own != &unowned)
                 o->owner = own->final;
         }
     }
     rc = 0;
 out:
-    map_free(&owners);
+    map_free(&lang_at);
     arena_free(&tmp);
     free(order);
     free(cp);

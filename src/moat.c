@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@ static const struct command commands[] = {
     {"scan", "scan an image: packages, findings, verdict", cmd_scan},
     {"sbom", "inventory an image as CycloneDX or SPDX", cmd_sbom},
     {"version", "print moat's version; 'version cmp' compares versions", cmd_version},
+    {"db", "the advisory database: import, update, info", cmd_db},
     {"help", "this list", cmd_help},
 };
 
@@ -52,6 +54,10 @@ main(int argc, char **argv)
 {
     size_t i;
 
+    /* Layer workers and their inflate threads would each get a glibc malloc
+     * arena of their own; the memory parked in idle arenas costs more peak
+     * RSS than the lock contention two shared arenas cause. */
+    mallopt(M_ARENA_MAX, 2);
     if (argc < 2) {
         cmd_help(0, NULL);
         return EXIT_ERROR;

@@ -41,16 +41,22 @@ arena_free(struct arena *a)
     a->used = 0;
 }
 
-void *
-arena_alloc(struct arena *a, size_t n)
+/* align: 16 for records, 1 for strings (there are hundreds of thousands of
+ * paths; padding each to 16 bytes would cost megabytes). */
+static void *
+alloc_aligned(struct arena *a, size_t n, size_t align)
 {
     struct arena_chunk *c = a->head;
-    size_t size;
+    size_t size, pad;
     void *p;
 
-    n = (n + 15) & ~(size_t)15;
     if (n == 0)
-        n = 16;
+        n = 1;
+    if (c && align > 1) {
+        pad = (align - (c->off & (align - 1))) & (align - 1);
+        if (c->size - c->off >= pad + n)
+            c->off += pad;
+    }
     if (!c || c->size - c->off < n) {
         size = c ? c->size * 2 : CHUNK_MIN;
         if (size > CHUNK_MAX)
@@ -81,9 +87,15 @@ arena_alloc(struct arena *a, size_t n)
 }
 
 void *
+arena_alloc(struct arena *a, size_t n)
+{
+    return alloc_aligned(a, n, 16);
+}
+
+void *
 arena_memdup(struct arena *a, const void *p, size_t n)
 {
-    void *d = arena_alloc(a, n + 1);
+    void *d = alloc_aligned(a, n + 1, 1);
 
     if (d && n)
         memcpy(d, p, n);
@@ -118,7 +130,7 @@ arena_vprintf(struct arena *a, const char *fmt, va_list ap)
     va_end(cp);
     if (n < 0)
         return NULL;
-    p = arena_alloc(a, (size_t)n + 1);
+    p = alloc_aligned(a, (size_t)n + 1, 1);
     if (p)
         vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;

@@ -27,7 +27,8 @@ uint64_t map_hash(const char *s, size_t n);
 void *map_get(const struct map *m, const char *key);
 void *map_getn(const struct map *m, const char *key, size_t n);
 /* Inserts or replaces. Returns 0 or MOAT_ENOMEM. *old (may be NULL) gets the
- * replaced value or NULL. */
+ * replaced value or NULL. Replacing keeps the key already stored, so a
+ * temporary buffer may be passed to update an existing entry. */
 int map_put(struct map *m, const char *key, void *value, void **old);
 /* Removes key if present (tombstone-free: backward-shift deletion). */
 void map_del(struct map *m, const char *key);

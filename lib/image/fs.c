@@ -6,8 +6,11 @@
  * path or of an ancestor, an opaque marker on an ancestor, or a non-directory
  * at an ancestor path. Masks of layer L are added only after L's own entries
  * are placed, because a layer's whiteouts apply to the layers below it, not
- * to itself (OCI image spec, "Whiteouts"). Each entry costs a few hash
- * lookups (one per ancestor), so 100k-file layers merge in milliseconds.
+ * to itself (OCI image spec, "Whiteouts"). A visible non-directory hides
+ * lower descendants through the node map itself; only non-directories that
+ * are themselves shadowed need a mask, so the mask map stays small. Each
+ * entry costs a few hash lookups (two per ancestor), so 100k-file layers
+ * merge in milliseconds.
  */
 #include "fs.h"
 #include "base/err.h"
@@ -89,6 +92,23 @@ add_implicit_dirs(struct fs *fs)
     return 0;
 }
 
+/* Is path below a non-directory that a higher layer than L made visible? */
+static int
+under_upper_file(const struct map *nodes, const char *path, int L)
+{
+    size_t i;
+
+    for (i = strlen(path); i > 0; i--) {
+        const struct fs_node *n;
+        if (path[i - 1] != '/')
+            continue;
+        n = map_getn(nodes, path, i - 1);
+        if (n && n->layer > L && n->e->type != ENTRY_DIR)
+            return 1;
+    }
+    return 0;
+}
+
 int
 fs_merge(struct fs *fs, struct vec *const *layers, size_t n)
 {
@@ -109,12 +129,22 @@ fs_merge(struct fs *fs, struct vec *const *layers, size_t n)
         const struct vec *v = layers[L];
         /* later entries of one layer replace earlier ones: walk backwards */
         for (i = v->len; i-- > 0;) {
-            const struct layer_entry *e = VEC_AT(v, struct layer_entry, i);
+            struct layer_entry *e = VEC_AT(v, struct layer_entry, i);
             struct fs_node *node;
 
             if (e->whiteout || e->path[0] == '\0')
                 continue;
-            if (map_get(&fs->nodes, e->path) || hidden(&masks, e->path))
+            if (map_get(&fs->nodes, e->path)) {
+                /* shadowed by a higher (or later) entry: if it is not a
+                 * directory it still hides what lower layers have below it */
+                if (e->type != ENTRY_DIR) {
+                    rc = add_mask(&masks, e->path, MASK_BELOW);
+                    if (rc)
+                        goto out;
+                }
+                continue;
+            }
+            if (hidden(&masks, e->path) || under_upper_file(&fs->nodes, e->path, (int)L))
                 continue;
             node = &fs->pool[fs->npool++];
             node->e = e;
@@ -125,11 +155,12 @@ fs_merge(struct fs *fs, struct vec *const *layers, size_t n)
             if (e->type != ENTRY_DIR)
                 fs->files++;
         }
+        /* whiteouts and opaque markers apply to the layers below only */
         for (i = 0; i < v->len; i++) {
             const struct layer_entry *e = VEC_AT(v, struct layer_entry, i);
             if (e->whiteout == WH_FILE)
                 rc = add_mask(&masks, e->path, MASK_SELF_BELOW);
-            else if (e->whiteout == WH_OPAQUE || (e->type != ENTRY_DIR && e->path[0]))
+            else if (e->whiteout == WH_OPAQUE)
                 rc = add_mask(&masks, e->path, MASK_BELOW);
             if (rc)
                 goto out;

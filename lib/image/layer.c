@@ -138,8 +138,39 @@ clean_error(int rc)
 }
 
 /* Reads one entry header into le; returns 0, 1 to skip the entry, -1 fatal. */
+/* Earlier files of the layer by path, for hard-link targets: built only when
+ * a layer has its first hard link (most have none), then kept up to date.
+ * Values are entry index + 1 (the entry vec may move; indexes do not). */
+struct hardlinks {
+    struct map seen;
+    int built;
+};
+
 static int
-read_entry(struct actx *c, struct archive_entry *ae, struct layer_entry *le, struct map *seen)
+remember(struct hardlinks *hl, const struct layer_result *lr, size_t i)
+{
+    const struct layer_entry *e = VEC_AT(&lr->entries, struct layer_entry, i);
+
+    if (e->whiteout || e->type == ENTRY_DIR)
+        return 0;
+    return map_put(&hl->seen, e->path, (void *)(uintptr_t)(i + 1), NULL);
+}
+
+static int
+hardlinks_build(struct hardlinks *hl, const struct layer_result *lr)
+{
+    size_t i;
+
+    for (i = 0; i < lr->entries.len; i++)
+        if (remember(hl, lr, i) != 0)
+            return MOAT_ENOMEM;
+    hl->built = 1;
+    return 0;
+}
+
+static int
+read_entry(struct actx *c, struct archive_entry *ae, struct layer_entry *le,
+           struct hardlinks *hl)
 {
     struct layer_result *lr = c->lr;
     char clean[MOAT_LIMIT_PATH + 1];
@@ -209,7 +240,14 @@ read_entry(struct actx *c, struct archive_entry *ae, struct layer_entry *le, str
             fatal(lr, "hard link '%s' -> '%.200s': target %s", clean, t, clean_error(rc));
             return -1;
         }
-        target = map_get(seen, tclean);
+        if (!hl->built && hardlinks_build(hl, lr) != 0) {
+            fatal(lr, "out of memory");
+            return -1;
+        }
+        {
+            uintptr_t at = (uintptr_t)map_get(&hl->seen, tclean);
+            target = at ? VEC_AT(&lr->entries, struct layer_entry, at - 1) : NULL;
+        }
         if (!target || target->type == ENTRY_DIR) {
             fatal(lr, "hard link '%s' points to '%s', which is not an earlier file of the "
                       "layer", clean, tclean);
@@ -253,10 +291,11 @@ walk_tar(struct actx *c, struct layer_stream *st, const struct moat_limits *lim)
     struct layer_result *lr = c->lr;
     struct archive *a;
     struct archive_entry *ae;
-    struct map seen;
+    struct hardlinks hl;
     int r, rc = -1;
 
-    map_init(&seen);
+    map_init(&hl.seen);
+    hl.built = 0;
     a = archive_read_new();
     if (!a) {
         fatal(lr, "out of memory");
@@ -301,7 +340,7 @@ walk_tar(struct actx *c, struct layer_stream *st, const struct moat_limits *lim)
             goto out;
         }
         memset(&le, 0, sizeof(le));
-        r = read_entry(c, ae, &le, &seen);
+        r = read_entry(c, ae, &le, &hl);
         if (r < 0)
             goto out;
         if (r > 0)
@@ -312,13 +351,9 @@ walk_tar(struct actx *c, struct layer_stream *st, const struct moat_limits *lim)
             goto out;
         }
         *slot = le;
-        if (!le.whiteout && le.type != ENTRY_DIR) {
-            /* remember files for hard links (the vec may move: store a copy) */
-            struct layer_entry *keep = arena_memdup(c->arena, &le, sizeof(le));
-            if (!keep || map_put(&seen, keep->path, keep, NULL)) {
-                fatal(lr, "out of memory");
-                goto out;
-            }
+        if (hl.built && remember(&hl, lr, lr->entries.len - 1) != 0) {
+            fatal(lr, "out of memory");
+            goto out;
         }
         if (le.whiteout)
             continue;
@@ -339,7 +374,7 @@ walk_tar(struct actx *c, struct layer_stream *st, const struct moat_limits *lim)
     rc = 0;
 out:
     archive_read_free(a);
-    map_free(&seen);
+    map_free(&hl.seen);
     return rc;
 }
 
