@@ -180,7 +180,16 @@ struct collected {
     int layer;
     size_t base;      /* index of r->pkgs[0] in the collected array */
     long final;       /* index in the sorted result */
-    const char *canon;
+    long owner;       /* final index of the owning OS package, or -1 */
+};
+
+/* Packages between the two halves of building the result: collected,
+ * sorted and linked while the merged view exists, copied after it is gone
+ * (the copy then shares peak memory with nothing but the layer records). */
+struct pkgset {
+    struct collected *cp;
+    size_t n;
+    size_t *order;    /* (rec, local index) in collection order -> final */
 };
 
 static int
@@ -218,8 +227,18 @@ is_os_type(enum moat_pkg_type t)
 
 #define DUP(s) arena_strdup(ra, (s))
 
+static void
+pkgset_free(struct pkgset *ps)
+{
+    free(ps->cp);
+    free(ps->order);
+    memset(ps, 0, sizeof(*ps));
+}
+
+/* Phase 1: collect the visible packages, attribute layers, sort, link
+ * parents and owners. Needs the merged view. */
 static int
-build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
+collect_packages(struct finish_ctx *f, struct pkgset *ps)
 {
     struct rec_iter it = {0, 0};
     struct rec *r;
@@ -231,6 +250,7 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
     struct arena tmp;
     int need_owners = 0;
 
+    memset(ps, 0, sizeof(*ps));
     map_init(&lang_at);
     arena_init(&tmp);
     while ((r = finish_next(f, NULL, &it)) != NULL)
@@ -238,11 +258,13 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
             total += r->npkgs;
     cp = calloc(total ? total : 1, sizeof(*cp));
     layer_of = calloc(total ? total : 1, sizeof(*layer_of));
-    if (!cp || !layer_of)
+    order = calloc(total ? total : 1, sizeof(*order));
+    if (!cp || !layer_of || !order)
         goto out;
     rc = finish_db_layers(f, layer_of, total, &k);
     if (rc)
         goto out;
+    rc = MOAT_ENOMEM;
     it.layer = it.i = 0;
     while ((r = finish_next(f, NULL, &it)) != NULL) {
         size_t base = n;
@@ -253,18 +275,14 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
             cp[n].r = r;
             cp[n].layer = layer_of[n];
             cp[n].base = base;
+            cp[n].owner = -1;
             if (!is_os_type(r->pkgs[i].type))
                 need_owners = 1;
         }
     }
     qsort(cp, n, sizeof(*cp), cmp_collected);
-    order = calloc(n ? n : 1, sizeof(*order));
-    if (!order)
-        goto out;
-    /* position of each (rec, local index) after sorting, for parents */
     for (i = 0; i < n; i++) {
-        size_t orig = cp[i].base + (size_t)(cp[i].p - cp[i].r->pkgs);
-        order[orig] = i;
+        order[cp[i].base + (size_t)(cp[i].p - cp[i].r->pkgs)] = i;
         cp[i].final = (long)i;
     }
     /* which OS package owns the file each language package came from:
@@ -298,17 +316,48 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
                     goto out;
             }
         }
+        for (i = 0; i < n; i++) {
+            const struct pkg *p = cp[i].p;
+            const char *src = p->path ? p->path : cp[i].r->path;
+            struct collected *own;
+            if (is_os_type(p->type) || finish_canonical(f, src, canon, sizeof(canon)) != 0)
+                continue;
+            own = map_get(&lang_at, canon);
+            if (own && own != &unowned)
+                cp[i].owner = own->final;
+        }
     }
+    ps->cp = cp;
+    ps->n = n;
+    ps->order = order;
+    cp = NULL;
+    order = NULL;
+    rc = 0;
+out:
+    map_free(&lang_at);
+    arena_free(&tmp);
+    free(order);
+    free(cp);
+    free(layer_of);
+    return rc;
+}
+
+/* Phase 2: copy the packages into the result. */
+static int
+copy_packages(const struct pkgset *ps, const struct moat_distro *distro,
+              struct moat_result *res, struct arena *ra)
+{
+    const struct collected *cp = ps->cp;
+    size_t n = ps->n, i, j;
 
     res->packages = arena_alloc(ra, (n ? n : 1) * sizeof(*res->packages));
     if (!res->packages)
-        goto out;
+        return MOAT_ENOMEM;
     res->npackages = n;
     for (i = 0; i < n; i++) {
         const struct pkg *p = cp[i].p;
         struct moat_package *o = &res->packages[i];
         const char *src = p->path ? p->path : cp[i].r->path;
-        size_t j;
 
         o->type = p->type;
         o->ns = DUP(p->ns);
@@ -319,18 +368,18 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
         o->source_version = DUP(p->source_version);
         o->license = DUP(p->license);
         o->supplier = DUP(p->supplier);
-        o->purl = purl_build(ra, p, &f->distro);
+        o->purl = purl_build(ra, p, distro);
         o->path = arena_printf(ra, "/%s", src);
         o->found_by = cp[i].r->an->name;
         o->layer = cp[i].layer;
-        o->owner = -1;
+        o->owner = cp[i].owner;
         o->parent = -1;
         if (p->parent >= 0 && (size_t)p->parent < cp[i].r->npkgs)
-            o->parent = (long)order[cp[i].base + (size_t)p->parent];
+            o->parent = (long)ps->order[cp[i].base + (size_t)p->parent];
         if (p->nfiles) {
             o->files = arena_alloc(ra, p->nfiles * sizeof(*o->files));
             if (!o->files)
-                goto out;
+                return MOAT_ENOMEM;
             for (j = 0; j < p->nfiles; j++)
                 o->files[j] = DUP(p->files[j]);
             o->nfiles = p->nfiles;
@@ -338,7 +387,7 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
         if (p->nprops) {
             struct moat_prop *pr = arena_alloc(ra, p->nprops * sizeof(*pr));
             if (!pr)
-                goto out;
+                return MOAT_ENOMEM;
             for (j = 0; j < p->nprops; j++) {
                 pr[j].name = DUP(p->props[j].name);
                 pr[j].value = DUP(p->props[j].value);
@@ -347,23 +396,9 @@ build_packages(struct finish_ctx *f, struct moat_result *res, struct arena *ra)
             o->nprops = p->nprops;
         }
         if (!o->name || !o->purl || !o->path)
-            goto out;
-        if (need_owners && !is_os_type(p->type)) {
-            char canon[MOAT_LIMIT_PATH + 1];
-            struct collected *own;
-            if (finish_canonical(f, src, canon, sizeof(canon)) == 0 &&
-                (own = map_get(&lang_at, canon)) != NULL && own != &unowned)
-                o->owner = own->final;
-        }
+            return MOAT_ENOMEM;
     }
-    rc = 0;
-out:
-    map_free(&lang_at);
-    arena_free(&tmp);
-    free(order);
-    free(cp);
-    free(layer_of);
-    return rc;
+    return 0;
 }
 
 static int
@@ -458,6 +493,7 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     struct fs fs;
     struct vec **entries = NULL;
     struct pass ps;
+    struct pkgset pset = {0};
     enum moat_grade grade = MOAT_FATAL;
     size_t i, pcap = 0;
     uint64_t total = 0;
@@ -537,7 +573,17 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     res->target = arena_strdup(&ri->arena, target);
     res->distro = fc.distro;
     res->files = fs.files;
-    if (build_image(img, layers, res, &ri->arena) || build_packages(&fc, res, &ri->arena))
+    if (build_image(img, layers, res, &ri->arena) || collect_packages(&fc, &pset))
+        goto oom;
+    /* the merged view, entry tables and paths are no longer needed: free
+     * them before the copy so that both never share the peak */
+    fs_free(&fs);
+    merged = 0;
+    for (i = 0; i < img->nlayers; i++) {
+        vec_free(&layers[i].entries);
+        arena_free(&layers[i].paths);
+    }
+    if (copy_packages(&pset, &fc.distro, res, &ri->arena))
         goto oom;
     if (add_problems(res, &ri->arena, img->warnings, img->nwarnings, &pcap))
         goto oom;
@@ -564,6 +610,7 @@ out:
         moat_result_free(&ri->pub);
     if (merged)
         fs_free(&fs);
+    pkgset_free(&pset);
     free(entries);
     vec_free(&fc.problems);
     if (layers)

@@ -80,7 +80,10 @@ struct rec {
 /* Everything one layer produced. */
 struct layer_result {
     int index;
-    struct arena arena;
+    struct arena arena;        /* records, packages, problems: adopted by the
+                                  result, so nothing in it is copied again */
+    struct arena paths;        /* entry paths and link targets: freed with the
+                                  entry table once the result is built */
     struct vec entries;        /* struct layer_entry */
     struct vec recs;           /* pointers to struct rec */
     struct vec problems;       /* struct moat_problem */

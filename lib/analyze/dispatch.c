@@ -46,6 +46,7 @@ layer_result_init(struct layer_result *lr, int index)
     memset(lr, 0, sizeof(*lr));
     lr->index = index;
     arena_init(&lr->arena);
+    arena_init(&lr->paths);
     vec_init(&lr->entries, sizeof(struct layer_entry), MOAT_LIMIT_LAYER_ENTRIES);
     vec_init(&lr->recs, sizeof(struct rec *), (size_t)-1 / sizeof(struct rec *));
     vec_init(&lr->problems, sizeof(struct moat_problem), 100000);
@@ -61,6 +62,7 @@ layer_result_free(struct layer_result *lr)
     vec_free(&lr->recs);
     vec_free(&lr->problems);
     arena_free(&lr->arena);
+    arena_free(&lr->paths);
 }
 
 void

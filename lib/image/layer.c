@@ -208,7 +208,7 @@ read_entry(struct actx *c, struct archive_entry *ae, struct layer_entry *le,
     if (strncmp(base, WH_PREFIX, 4) == 0) {
         size_t dl = path_dirlen(clean);
         if (strcmp(base, WH_OPQ) == 0) {
-            le->path = arena_strndup(c->arena, clean, dl);
+            le->path = arena_strndup(&lr->paths, clean, dl);
             le->whiteout = WH_OPAQUE;
         } else if (strncmp(base, ".wh..wh.", 8) == 0) {
             return 1; /* other AUFS metadata (.wh..wh.plnk, .wh..wh.aufs) */
@@ -216,14 +216,14 @@ read_entry(struct actx *c, struct archive_entry *ae, struct layer_entry *le,
             fatal(lr, "whiteout '%s' names nothing", clean);
             return -1;
         } else {
-            le->path = arena_printf(c->arena, "%.*s%s%s", (int)dl, clean, dl ? "/" : "",
+            le->path = arena_printf(&lr->paths, "%.*s%s%s", (int)dl, clean, dl ? "/" : "",
                                     base + 4);
             le->whiteout = WH_FILE;
         }
         le->type = ENTRY_REG;
         return le->path ? 0 : -1;
     }
-    le->path = arena_strdup(c->arena, clean);
+    le->path = arena_strdup(&lr->paths, clean);
     if (!le->path) {
         fatal(lr, "out of memory");
         return -1;
@@ -254,7 +254,7 @@ read_entry(struct actx *c, struct archive_entry *ae, struct layer_entry *le,
             return -1;
         }
         le->type = ENTRY_HARDLINK;
-        le->link = arena_strdup(c->arena, tclean);
+        le->link = arena_strdup(&lr->paths, tclean);
         le->size = target->size;
         return 0;
     }
@@ -272,7 +272,7 @@ read_entry(struct actx *c, struct archive_entry *ae, struct layer_entry *le,
                   MOAT_LIMIT_PATH);
             return -1;
         }
-        le->link = arena_strdup(c->arena, t);
+        le->link = arena_strdup(&lr->paths, t);
         le->size = 0;
     } else if (type == ENTRY_CHAR || type == ENTRY_BLOCK) {
         actx_problem(c, MOAT_WARN, clean, "%s device %u:%u in the image (not analysed)",

@@ -94,7 +94,7 @@ visit(struct walk *w, int dirfd, const char *name, size_t plen, int depth)
         return -1;
     }
     memset(&le, 0, sizeof(le));
-    le.path = arena_strdup(c->arena, w->path);
+    le.path = arena_strdup(&lr->paths, w->path);
     le.mode = (uint32_t)st.st_mode & 07777;
     le.uid = st.st_uid;
     le.gid = st.st_gid;
@@ -113,7 +113,7 @@ visit(struct walk *w, int dirfd, const char *name, size_t plen, int depth)
             goto done;
         }
         t[r] = '\0';
-        le.link = arena_strdup(c->arena, t);
+        le.link = arena_strdup(&lr->paths, t);
     } else if (S_ISCHR(st.st_mode)) {
         le.type = ENTRY_CHAR;
     } else if (S_ISBLK(st.st_mode)) {
