@@ -13,7 +13,10 @@ BUILD="build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
 TEST="python3 zstd isal docker-registry apache2-utils skopeo umoci debootstrap dpkg
   ca-certificates curl ruby rpm db5.3-util gpg gpg-agent openssl
   golang-go binutils zip unzip libslf4j-java libcommons-io-java libguava-java
-  liberror-prone-java libatinject-jsr330-api-java"
+  liberror-prone-java libatinject-jsr330-api-java
+  python3-apt python3-rpm lz4
+  golang-golang-x-mod-dev librust-semver-dev
+  maven openjdk-17-jdk-headless python3-packaging php-cli php-composer-semver"
 # Node.js runs the schema validators and the npm semver oracle; use the
 # machine's own when it has one (Debian's nodejs conflicts with other installs).
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || TEST="$TEST nodejs npm"

@@ -253,4 +253,99 @@
 #define MOAT_LIMIT_ARCHIVE_META (1u << 20)
 #endif
 
+/* Longest CVSS vector string scored. The longest valid one (CVSS v4.0 with
+ * every base, threat, environmental and supplemental metric, each at most
+ * once, U:Amber) is 178 bytes; a longer string cannot be valid and is
+ * rejected before it is scanned. */
+#ifndef MOAT_LIMIT_CVSS_VECTOR
+#define MOAT_LIMIT_CVSS_VECTOR 512
+#endif
+
+/* OSV advisory database (lib/advisory/, docs/internals/ADVISORY_DB.md).
+ * One OSV record (a JSON file or one member of an all.zip). Published
+ * records stay below 100 KiB; the largest (npm advisories enumerating every
+ * version, kernel CVEs listing every distro release) reach ~2 MiB. jansson
+ * needs ~10 times the size in memory, so this also caps a record's memory. */
+#ifndef MOAT_LIMIT_OSV_RECORD
+#define MOAT_LIMIT_OSV_RECORD (16u << 20)
+#endif
+
+/* Records read from one source (zip members, files under a directory).
+ * The largest ecosystem zip (npm, with its malicious-package records) holds
+ * about 250,000; the cap ends a zip of millions of empty members. */
+#ifndef MOAT_LIMIT_OSV_RECORDS
+#define MOAT_LIMIT_OSV_RECORDS 4000000
+#endif
+
+/* Uncompressed bytes read from one all.zip (zip-bomb guard). The whole of
+ * OSV, every ecosystem, is about 10 GiB of JSON. */
+#ifndef MOAT_LIMIT_OSV_ZIP_BYTES
+#define MOAT_LIMIT_OSV_ZIP_BYTES (64ULL << 30)
+#endif
+
+/* Bytes of one all.zip downloaded by `moat db update`: the largest
+ * ecosystem zips are a few hundred MiB; a server that sends more is broken
+ * or hostile and must not fill the disk. */
+#ifndef MOAT_LIMIT_OSV_DOWNLOAD
+#define MOAT_LIMIT_OSV_DOWNLOAD (4ULL << 30)
+#endif
+
+/* Seconds without a byte before a database download is abandoned, and for
+ * the connection: the same reasoning as the registry's stall limit. */
+#ifndef MOAT_LIMIT_OSV_STALL_SECONDS
+#define MOAT_LIMIT_OSV_STALL_SECONDS 60
+#endif
+
+/* Identifiers in a record: id, aliases, related ids, ecosystem, severity
+ * type. Real ones are below 64 bytes ("GHSA-xxxx-xxxx-xxxx",
+ * "Red Hat:enterprise_linux:9::appstream"); a longer one is garbage and the
+ * record is skipped as a "huge string". Package names and versions use
+ * MOAT_LIMIT_PKG_NAME. */
+#ifndef MOAT_LIMIT_OSV_ID
+#define MOAT_LIMIT_OSV_ID 256
+#endif
+
+/* Free text kept per record. The summary is one line by the schema ("no more
+ * than 120 characters" recommended); details are Markdown that reports quote
+ * but never need in full. Longer text is cut at a UTF-8 boundary and the
+ * record is flagged truncated, not skipped. */
+#ifndef MOAT_LIMIT_OSV_SUMMARY
+#define MOAT_LIMIT_OSV_SUMMARY 1024
+#endif
+#ifndef MOAT_LIMIT_OSV_DETAILS
+#define MOAT_LIMIT_OSV_DETAILS (64u << 10)
+#endif
+
+/* Reference URLs kept per record (reports link a few; records list up to
+ * hundreds) and the longest URL kept (longer ones are dropped). */
+#ifndef MOAT_LIMIT_OSV_REFS
+#define MOAT_LIMIT_OSV_REFS 16
+#endif
+#ifndef MOAT_LIMIT_OSV_URL
+#define MOAT_LIMIT_OSV_URL 2048
+#endif
+
+/* Directory levels walked by `moat db import DIR` (advisory repositories
+ * nest two or three levels: vulns/<package>/<id>.json). */
+#ifndef MOAT_LIMIT_OSV_DIR_DEPTH
+#define MOAT_LIMIT_OSV_DIR_DEPTH 16
+#endif
+
+/* Digits in one number of a Python (PEP 440) version. packaging converts
+ * each number with int(), and Python 3.11+ refuses to convert more than
+ * 4300 digits (a guard against quadratic-time conversion); such a version
+ * cannot be constructed, so moat calls it invalid rather than order it. */
+#ifndef MOAT_LIMIT_PEP440_DIGITS
+#define MOAT_LIMIT_PEP440_DIGITS 4300
+#endif
+
+/* Longest npm version range moat evaluates (version_npm_satisfies). Real
+ * ranges in package.json files and advisories stay below 200 bytes; node-
+ * semver has no limit, but a range expands while it is rewritten (each
+ * "^1" becomes ">=1.0.0 <2.0.0-0"), and the rewriting works in fixed stack
+ * buffers sized from this, so a longer range is reported invalid instead. */
+#ifndef MOAT_LIMIT_VERSION_RANGE
+#define MOAT_LIMIT_VERSION_RANGE 1024
+#endif
+
 #endif /* MOAT_BASE_LIMITS_H */

@@ -3,3 +3,6 @@
  * write lib/version/<name>.c defining `const struct version_scheme
  * version_<name>` and add SCHEME(<name>) here.
  */
+SCHEME(dpkg)
+SCHEME(apk)
+SCHEME(rpm)

@@ -6,7 +6,7 @@
  * 1.0.post1 before 1.0 (PEP 440) turns into false alarms or missed ones.
  * Each scheme implements its ecosystem's own rules exactly and is checked
  * against the ecosystem's reference implementation by differential tests
- * (tests/e2e/test_version_oracle.py).
+ * (tests/e2e/test_version_*.py).
  *
  * Schemes are entries of one table (schemes.c), one file each
  * (lib/version/<scheme>.c). OSV ecosystem names map to schemes through
