@@ -15,6 +15,7 @@ static const struct command commands[] = {
     {"scan", "scan an image: packages, findings, verdict", cmd_scan},
     {"sbom", "inventory an image as CycloneDX or SPDX", cmd_sbom},
     {"version", "print moat's version; 'version cmp' compares versions", cmd_version},
+    {"db", "the advisory database: import, update, info", cmd_db},
     {"help", "this list", cmd_help},
 };
 

@@ -231,6 +231,140 @@ const char *moat_grade_name(enum moat_grade g);        /* "ok", "warning", ... *
 /* A property of a package by name, or NULL. */
 const char *moat_package_prop(const struct moat_package *p, const char *name);
 
+/* ---- advisory database ----
+ * One SQLite file of OSV advisories (docs/internals/ADVISORY_DB.md). Every
+ * write builds a new file next to the database and renames it into place:
+ * readers keep the file they opened, and a failed write leaves the old
+ * database as it was. */
+
+#define MOAT_DB_DEFAULT_MIRROR "https://osv-vulnerabilities.storage.googleapis.com"
+
+/* The database used when none is named: $MOAT_DB, else
+ * $XDG_DATA_HOME/moat/osv.db, else $HOME/.local/share/moat/osv.db. Writes
+ * the path into out; returns 0, or -1 when out is too small or no home
+ * directory is known. */
+int moat_db_default_path(char *out, size_t outlen);
+
+/* Why an import skipped a record. */
+enum moat_db_skip {
+    MOAT_DB_SKIP_BAD_JSON,          /* not JSON, invalid UTF-8, duplicate keys */
+    MOAT_DB_SKIP_TOO_LARGE,         /* larger than MOAT_LIMIT_OSV_RECORD */
+    MOAT_DB_SKIP_TOO_DEEP,          /* nested deeper than MOAT_LIMIT_JSON_DEPTH */
+    MOAT_DB_SKIP_MISSING_FIELD,     /* no id, modified, affected, package name... */
+    MOAT_DB_SKIP_INVALID_FIELD,     /* a field of the wrong type or value */
+    MOAT_DB_SKIP_HUGE_STRING,       /* an identifier, name or version over its limit */
+    MOAT_DB_SKIP_UNKNOWN_ECOSYSTEM, /* no affected package in a known ecosystem */
+    MOAT_DB_SKIP_COUNT
+};
+/* "bad JSON", "too large", ... */
+const char *moat_db_skip_name(enum moat_db_skip why);
+
+#define MOAT_DB_EXAMPLES 8
+
+struct moat_db_import_report {
+    uint64_t read;            /* records read */
+    uint64_t imported;        /* stored (new, or newer than the stored copy) */
+    uint64_t kept_newer;      /* not stored: the database has a newer copy */
+    uint64_t skipped;         /* malformed, the sum of skip[] */
+    uint64_t skip[MOAT_DB_SKIP_COUNT];
+    uint64_t withdrawn;       /* of those stored: withdrawn records */
+    uint64_t malware;         /* of those stored: MAL- records */
+    uint64_t truncated;       /* of those stored: summary or details cut */
+    uint64_t dropped_entries; /* affected entries of unknown ecosystems left out
+                                 of stored records */
+    uint64_t removed;         /* records gone from a re-imported source */
+    char examples[MOAT_DB_EXAMPLES][320]; /* first skipped ones: "where: why" */
+    unsigned nexamples;
+};
+
+/* Imports OSV records into the database at db (created if missing) from
+ * each input: an OSV zip (<Ecosystem>/all.zip), a directory (searched for
+ * *.json) or one JSON record. Each input is a source: records it held
+ * before and no longer holds are removed; a record also held by another
+ * source is replaced only by a copy with a newer or equal `modified`.
+ * Malformed records are skipped and counted in *rep (OUT). Returns 0; or
+ * -1 with err filled when an input or the database cannot be read or
+ * written (an unreadable zip, a full disk, a corrupt database), and then
+ * the database is unchanged. */
+int moat_db_import(const char *db, const char *const *inputs, size_t ninputs,
+                   struct moat_db_import_report *rep, char *err, size_t errlen);
+
+#define MOAT_DB_MAX_FETCHES 64
+
+struct moat_db_update_options {
+    const char *mirror;             /* NULL: MOAT_DB_DEFAULT_MIRROR */
+    const char *const *ecosystems;  /* NULL/0: the ecosystems the database was
+                                       updated with before, else
+                                       moat_db_default_ecosystems() */
+    size_t necosystems;             /* at most MOAT_DB_MAX_FETCHES */
+    const char *ca_file;            /* extra CA bundle, or NULL */
+};
+
+struct moat_db_fetch {
+    char ecosystem[64];
+    char url[1024];
+    long http_status;  /* 200 (new data) or 304 (not modified) */
+    uint64_t bytes;    /* downloaded */
+};
+
+struct moat_db_update_report {
+    struct moat_db_fetch fetch[MOAT_DB_MAX_FETCHES];
+    size_t nfetch;
+    int changed;                        /* the database was rewritten */
+    struct moat_db_import_report import; /* of the downloads with new data */
+};
+
+/* Downloads <mirror>/<Ecosystem>/all.zip for each ecosystem, conditionally
+ * (ETag / Last-Modified of the previous download), checks each (length,
+ * readable zip, at least one valid record) and imports them as one atomic
+ * write. Returns 0 (rep->changed says whether anything was new), or -1 with
+ * err naming the ecosystem and the fault; then the database is unchanged. */
+int moat_db_update(const char *db, const struct moat_db_update_options *o,
+                   struct moat_db_update_report *rep, char *err, size_t errlen);
+/* NULL-terminated: the ecosystems fetched when none is named and the
+ * database has none yet (those moat matches). */
+const char *const *moat_db_default_ecosystems(void);
+
+struct moat_db_source {
+    const char *name;          /* "osv:PyPI" for a mirror, the path for a file */
+    const char *kind;          /* "mirror" or "file" */
+    const char *location;      /* URL or absolute path */
+    const char *etag;          /* of the last download, or NULL */
+    const char *last_modified; /* of the last download, or NULL */
+    int64_t fetched;           /* unix time it was imported */
+    uint64_t records;          /* records stored from it */
+};
+
+struct moat_db_ecosystem {
+    const char *name;          /* "PyPI", "Debian" (releases counted together) */
+    uint64_t records, withdrawn, malware;
+};
+
+struct moat_db_info {
+    const char *path;
+    int schema;                /* PRAGMA user_version */
+    const char *writer;        /* moat version that wrote the file */
+    uint64_t file_bytes;
+    int64_t created, updated;  /* unix times */
+    int64_t age;               /* seconds since updated */
+    uint64_t records, withdrawn, malware, affected;
+    struct moat_db_source *sources;
+    size_t nsources;
+    struct moat_db_ecosystem *ecosystems;
+    size_t necosystems;
+    int verified;              /* 1: every page checksum and SQLite's
+                                  quick_check passed (verify requested) */
+    uint64_t pages;
+};
+
+/* Describes the database at db (OUT: *out, free with moat_db_info_free).
+ * With verify, also reads every page and checks it (slower: the whole
+ * file). Returns 0, or -1 with err filled: missing, not a moat database,
+ * another schema version, truncated or corrupt. */
+int moat_db_info(const char *db, int verify, struct moat_db_info **out, char *err,
+                 size_t errlen);
+void moat_db_info_free(struct moat_db_info *info); /* NULL-safe */
+
 #ifdef __cplusplus
 }
 #endif
