@@ -6,3 +6,7 @@
 SCHEME(dpkg)
 SCHEME(apk)
 SCHEME(rpm)
+SCHEME(npm)
+SCHEME(go)
+SCHEME(cargo)
+SCHEME(nuget)
