@@ -20,8 +20,10 @@
 #include "image/fs.h"
 #include "image/image.h"
 #include "image/layer.h"
+#include "result.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -571,6 +573,7 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
                            moat_strerror(rc));
     }
     res->target = arena_strdup(&ri->arena, target);
+    res->base_layers = -1;
     res->distro = fc.distro;
     res->files = fs.files;
     if (build_image(img, layers, res, &ri->arena) || collect_packages(&fc, &pset))
@@ -619,6 +622,57 @@ out:
     free(layers);
     image_desc_free(img);
     return grade;
+}
+
+struct arena *
+result_arena(struct moat_result *res)
+{
+    return &((struct result_impl *)res)->arena;
+}
+
+int
+result_add_findings(struct moat_result *res, const struct moat_finding *f, size_t n)
+{
+    struct moat_finding *nf;
+
+    if (n == 0)
+        return 0;
+    nf = arena_alloc(result_arena(res), (res->nfindings + n) * sizeof(*nf));
+    if (!nf)
+        return MOAT_ENOMEM;
+    if (res->nfindings)
+        memcpy(nf, res->findings, res->nfindings * sizeof(*nf));
+    memcpy(nf + res->nfindings, f, n * sizeof(*nf));
+    res->findings = nf;
+    res->nfindings += n;
+    return 0;
+}
+
+int
+result_add_problem(struct moat_result *res, enum moat_grade g, int layer, const char *path,
+                   const char *source, const char *fmt, ...)
+{
+    struct arena *a = result_arena(res);
+    struct moat_problem *np;
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    np = arena_alloc(a, (res->nproblems + 1) * sizeof(*np));
+    if (!msg || !np)
+        return MOAT_ENOMEM;
+    if (res->nproblems)
+        memcpy(np, res->problems, res->nproblems * sizeof(*np));
+    np[res->nproblems].grade = g;
+    np[res->nproblems].layer = layer;
+    np[res->nproblems].path = arena_strdup(a, path);
+    np[res->nproblems].source = arena_strdup(a, source);
+    np[res->nproblems].message = msg;
+    res->problems = np;
+    res->nproblems++;
+    return 0;
 }
 
 void

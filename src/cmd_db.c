@@ -23,13 +23,13 @@ struct db_command {
 static int db_import(int argc, char **argv);
 static int db_update(int argc, char **argv);
 static int db_info(int argc, char **argv);
+static int db_query(int argc, char **argv);
 
 static const struct db_command db_commands[] = {
     {"import", "load OSV records from FILE.zip, DIR or FILE.json", db_import},
     {"update", "download <mirror>/<Ecosystem>/all.zip and import what changed", db_update},
     {"info", "describe the database: sources, records per ecosystem, age", db_info},
-    /* "query ECOSYSTEM NAME VERSION" (why a version is or is not affected)
-     * is added here by the matching engine. */
+    {"query", "explain why a version is or is not affected", db_query},
 };
 
 static void
@@ -40,7 +40,9 @@ usage(void)
     fprintf(stderr,
             "usage: moat db import [--db FILE] FILE.zip|DIR|FILE.json...\n"
             "       moat db update [--db FILE] [--mirror URL] [--ecosystem E]... [--ca-file F]\n"
-            "       moat db info   [--db FILE] [--verify] [--json]\n\n");
+            "       moat db info   [--db FILE] [--verify] [--json]\n"
+            "       moat db query  [--db FILE] ECOSYSTEM NAME VERSION\n"
+            "       moat db query  [--db FILE] --batch < lines of ECOSYSTEM<TAB>NAME<TAB>VERSION\n\n");
     for (i = 0; i < sizeof(db_commands) / sizeof(db_commands[0]); i++)
         fprintf(stderr, "  %-7s %s\n", db_commands[i].name, db_commands[i].summary);
     fprintf(stderr,
@@ -430,4 +432,90 @@ cmd_db(int argc, char **argv)
             return db_commands[i].run(argc - 1, argv + 1);
     cli_error("unknown db command '%s' (see 'moat db --help')", argv[1]);
     return EXIT_ERROR;
+}
+
+/* `moat db query ECOSYSTEM NAME VERSION`: the explanation. With --batch,
+ * tab-separated "ECOSYSTEM NAME VERSION" lines on stdin, and for each a
+ * line "ECOSYSTEM NAME VERSION IDS" (IDS: the affecting entries' ids,
+ * comma-separated, "-" when none). Exit 0 when not affected, 1 when
+ * affected (single query), 2 on errors. */
+static int
+db_query(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"batch", no_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct moat_advisories *db = NULL;
+    const char *given = NULL;
+    char path[4096], err[1024], *text = NULL, *line = NULL;
+    size_t naff = 0, cap = 0;
+    int ch, batch = 0, rc = EXIT_ERROR;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'd':
+            given = optarg;
+            break;
+        case 'b':
+            batch = 1;
+            break;
+        default:
+            usage();
+            return ch == 'h' ? 0 : EXIT_ERROR;
+        }
+    }
+    if ((batch && optind != argc) || (!batch && optind + 3 != argc)) {
+        usage();
+        return EXIT_ERROR;
+    }
+    if (db_path(given, path, sizeof(path)) != 0)
+        return EXIT_ERROR;
+    if (moat_advisories_open(path, &db, err, sizeof(err)) != 0) {
+        cli_error("%s", err);
+        return EXIT_ERROR;
+    }
+    if (!batch) {
+        if (moat_advisories_explain(db, argv[optind], argv[optind + 1], argv[optind + 2], &text,
+                                    &naff, err, sizeof(err)) != 0) {
+            cli_error("%s", err);
+            goto out;
+        }
+        fputs(text, stdout);
+        rc = naff ? 1 : 0;
+        goto out;
+    }
+    while (getline(&line, &cap, stdin) != -1) {
+        char *f[3], *p = line, *ids = NULL;
+        int k;
+        line[strcspn(line, "\r\n")] = '\0';
+        for (k = 0; k < 3; k++) {
+            f[k] = p;
+            p = strchr(p, '\t');
+            if (k < 2) {
+                if (!p)
+                    break;
+                *p++ = '\0';
+            }
+        }
+        if (k < 3 || !f[0][0] || !f[1][0] || !f[2][0]) {
+            printf("%s\tinvalid line\n", line);
+            continue;
+        }
+        if (moat_advisories_affecting(db, f[0], f[1], f[2], &ids, err, sizeof(err)) != 0) {
+            cli_error("%s", err);
+            goto out;
+        }
+        printf("%s\t%s\t%s\t%s\n", f[0], f[1], f[2], ids[0] ? ids : "-");
+        free(ids);
+    }
+    rc = fflush(stdout) == 0 ? 0 : EXIT_ERROR;
+out:
+    free(line);
+    free(text);
+    moat_advisories_close(db);
+    return rc;
 }

@@ -8,11 +8,15 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <strings.h>
+#include <time.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define MAX_FILES 16
 
 struct scan_args {
     const char *format;
@@ -22,6 +26,12 @@ struct scan_args {
     int quiet;
     char *password;
     struct moat_options opt;
+    /* vulnerabilities (scan only) */
+    const char *db;
+    int no_vulns;
+    int64_t db_warn_age, db_fail_age; /* seconds, 0 = off */
+    const char *ignore[MAX_FILES], *vex[MAX_FILES];
+    struct moat_match_options mo;
 };
 
 static void
@@ -41,6 +51,22 @@ usage(const char *cmd, int sbom)
             "                         ratio, entries, layers, file-size (K/M/G suffixes)\n"
             "  -q, --quiet            no warnings on stderr\n",
             cmd, sbom ? "cyclonedx (default) or spdx" : "table (default) or json");
+    if (!sbom)
+        fprintf(stderr,
+                "\nvulnerabilities:\n"
+                "      --db FILE          advisory database (default $MOAT_DB or\n"
+                "                         ~/.local/share/moat/osv.db; see 'moat db')\n"
+                "      --no-vulns         do not match advisories\n"
+                "      --severity LEVELS  only these severities or higher: LOW, MEDIUM, HIGH,\n"
+                "                         CRITICAL (a list: the lowest one listed counts)\n"
+                "      --ignore-unfixed   only vulnerabilities with a fixed version\n"
+                "      --ignorefile FILE  YAML ignore rules (id, purls, paths, reason,\n"
+                "                         expires); repeatable\n"
+                "      --vex FILE         OpenVEX document; repeatable\n"
+                "      --base-layers N    the bottom N layers are the base image\n"
+                "                         (default: from the image history)\n"
+                "      --db-max-age AGE   warn when the database is older (default 7d)\n"
+                "      --db-fail-age AGE  refuse to scan when it is older (e.g. 30d)\n");
 }
 
 static int
@@ -59,6 +85,67 @@ read_password(struct scan_args *a)
     a->password = strdup(line);
     memset(line, 0, sizeof(line));
     return a->password ? 0 : -1;
+}
+
+/* "HIGH" or "HIGH,CRITICAL": the lowest severity named (static string). */
+static const char *
+lowest_severity(const char *arg)
+{
+    static const char *const order[] = {"low", "medium", "high", "critical"};
+    size_t i;
+    int best = 4;
+    const char *p = arg;
+
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        for (i = 0; i < 4; i++)
+            if (strlen(order[i]) == n && strncasecmp(p, order[i], n) == 0)
+                break;
+        if (i == 4)
+            return NULL;
+        if ((int)i < best)
+            best = (int)i;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return best < 4 ? order[best] : NULL;
+}
+
+/* "90s", "12h", "7d", "2w" or a number of seconds; "0" turns it off. */
+static int
+parse_age(const char *arg, int64_t *out)
+{
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(arg, &end, 10);
+    if (errno || end == arg || v < 0)
+        return -1;
+    switch (*end) {
+    case '\0':
+    case 's':
+        break;
+    case 'm':
+        v *= 60;
+        break;
+    case 'h':
+        v *= 3600;
+        break;
+    case 'd':
+        v *= 86400;
+        break;
+    case 'w':
+        v *= 7 * 86400;
+        break;
+    default:
+        return -1;
+    }
+    if (*end && end[1])
+        return -1;
+    *out = v;
+    return 0;
 }
 
 /* "NAME=VALUE" with an optional K/M/G suffix. */
@@ -124,6 +211,15 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
         {"color", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},
         {"limit", required_argument, NULL, 'L'},
+        {"db", required_argument, NULL, 'D'},
+        {"no-vulns", no_argument, NULL, 'N'},
+        {"severity", required_argument, NULL, 'V'},
+        {"ignore-unfixed", no_argument, NULL, 'F'},
+        {"ignorefile", required_argument, NULL, 'G'},
+        {"vex", required_argument, NULL, 'X'},
+        {"base-layers", required_argument, NULL, 'B'},
+        {"db-max-age", required_argument, NULL, 'A'},
+        {"db-fail-age", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -131,6 +227,10 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
 
     memset(a, 0, sizeof(*a));
     moat_options_init(&a->opt);
+    moat_match_options_init(&a->mo);
+    a->mo.ignore_files = a->ignore;
+    a->mo.vex_files = a->vex;
+    a->db_warn_age = 7 * 86400;
     a->format = sbom ? "cyclonedx" : "table";
     a->color = -1;
     optind = 1;
@@ -182,6 +282,51 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
         case 'L':
             if (set_limit(&a->opt.limits, optarg) != 0)
                 return -1;
+            break;
+        case 'D':
+            a->db = optarg;
+            break;
+        case 'N':
+            a->no_vulns = 1;
+            break;
+        case 'V':
+            a->mo.min_severity = lowest_severity(optarg);
+            if (!a->mo.min_severity) {
+                cli_error("--severity takes LOW, MEDIUM, HIGH or CRITICAL (or a list)");
+                return -1;
+            }
+            break;
+        case 'F':
+            a->mo.ignore_unfixed = 1;
+            break;
+        case 'G':
+        case 'X': {
+            const char **arr = ch == 'G' ? a->ignore : a->vex;
+            size_t *n = ch == 'G' ? &a->mo.nignore_files : &a->mo.nvex_files;
+            if (*n >= MAX_FILES) {
+                cli_error("at most %d --%s files", MAX_FILES, ch == 'G' ? "ignorefile" : "vex");
+                return -1;
+            }
+            arr[(*n)++] = optarg;
+            break;
+        }
+        case 'B': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 1000) {
+                cli_error("--base-layers takes a number of layers");
+                return -1;
+            }
+            a->mo.base_layers = (int)v;
+            break;
+        }
+        case 'A':
+        case 'R':
+            if (parse_age(optarg, ch == 'A' ? &a->db_warn_age : &a->db_fail_age) != 0) {
+                cli_error("--%s takes an age such as 12h, 7d or 0 (off)",
+                          ch == 'A' ? "db-max-age" : "db-fail-age");
+                return -1;
+            }
             break;
         case 'h':
             usage(argv[0], sbom);
@@ -257,10 +402,45 @@ write_report(struct scan_args *a, const struct moat_result *res)
     return rc;
 }
 
+/* Opens the advisory database for a scan. A database named with --db must
+ * be usable; the default one may be missing (then the scan says that
+ * vulnerabilities were not checked, loudly). Returns 0 (with *out possibly
+ * NULL) or -1 after printing why. */
+static int
+open_db(struct scan_args *a, struct moat_advisories **out)
+{
+    char err[1024];
+    int64_t age;
+
+    *out = NULL;
+    if (moat_advisories_open(a->db, out, err, sizeof(err)) != 0) {
+        if (a->db || getenv("MOAT_DB")) {
+            cli_error("%s", err);
+            return -1;
+        }
+        if (!a->quiet)
+            fprintf(stderr, "moat: warning: vulnerabilities not checked: %s\n", err);
+        return 0;
+    }
+    age = moat_advisories_age(*out, (int64_t)time(NULL));
+    if (a->db_fail_age && age > a->db_fail_age) {
+        cli_error("the advisory database is %lld days old, more than --db-fail-age allows; "
+                  "run 'moat db update'", (long long)(age / 86400));
+        moat_advisories_close(*out);
+        *out = NULL;
+        return -1;
+    }
+    if (a->db_warn_age && age > a->db_warn_age && !a->quiet)
+        fprintf(stderr, "moat: warning: the advisory database is %lld days old; "
+                        "run 'moat db update'\n", (long long)(age / 86400));
+    return 0;
+}
+
 static int
 run(int argc, char **argv, int sbom)
 {
     struct scan_args a;
+    struct moat_advisories *db = NULL;
     struct moat_result *res = NULL;
     char err[1024];
     enum moat_grade g;
@@ -271,6 +451,10 @@ run(int argc, char **argv, int sbom)
         free(a.password);
         return EXIT_ERROR;
     }
+    if (!sbom && !a.no_vulns && open_db(&a, &db) != 0) {
+        free(a.password);
+        return EXIT_ERROR;
+    }
     g = moat_scan(a.target, &a.opt, &res, err, sizeof(err));
     if (a.password) {
         memset(a.password, 0, strlen(a.password));
@@ -278,8 +462,17 @@ run(int argc, char **argv, int sbom)
     }
     if (g == MOAT_FATAL) {
         cli_error("%s", err);
+        moat_advisories_close(db);
         return EXIT_ERROR;
     }
+    if (db && moat_match(res, db, &a.mo, err, sizeof(err)) != 0) {
+        /* an unreadable database must not look like "no vulnerabilities" */
+        cli_error("%s", err);
+        moat_advisories_close(db);
+        moat_result_free(res);
+        return EXIT_ERROR;
+    }
+    moat_advisories_close(db);
     if (!a.quiet && (sbom || a.output)) {
         /* the report may not show problems (SBOMs cannot): say them here */
         for (i = 0; i < res->nproblems; i++) {

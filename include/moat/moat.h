@@ -161,17 +161,44 @@ struct moat_problem {
     const char *message;
 };
 
-/* A finding: something wrong with the image. Issue-specific detectors add
- * kinds; the scanner core itself produces none. */
+/* A finding: something wrong with the image. Each detector adds its kinds:
+ * "vulnerability" and "malware" (known-malicious package) come from the
+ * advisory matcher (moat_match). */
 struct moat_finding {
     const char *kind;          /* "vulnerability", "malware", "secret", ... */
-    const char *id;
-    const char *severity;      /* "critical", "high", "medium", "low", "info" */
+    const char *id;            /* primary id: the CVE when there is one */
+    const char *severity;      /* "critical", "high", "medium", "low", "unknown" */
     const char *title;
     const char *path;
     int layer;
     long package;              /* index into packages, or -1 */
     const char *evidence;
+    /* vulnerabilities */
+    const char *const *aliases; /* every other id of the same problem */
+    size_t naliases;
+    double score;              /* CVSS base score, -1 when none */
+    const char *score_vector;  /* the vector scored ("CVSS:3.1/..."), or NULL */
+    const char *installed;     /* version compared */
+    const char *fixed;         /* lowest fixed version above it, or NULL */
+    const char *ecosystem;     /* OSV ecosystem matched ("Debian:12", "PyPI") */
+    const char *published;
+    const char *suppressed;    /* NULL, or the ignore rule / VEX statement that
+                                  suppresses it (kept, but not counted) */
+};
+
+/* One package upgrade of the remediation plan. */
+struct moat_remedy {
+    const char *name;          /* what to upgrade: the source package for OS
+                                  packages ("openssl" for libssl3) */
+    enum moat_pkg_type type;
+    const char *installed;     /* version in the image */
+    const char *target;        /* version that fixes all it can fix */
+    size_t fixes;              /* findings the upgrade fixes */
+    size_t by_severity[5];     /* critical, high, medium, low, unknown */
+    int base;                  /* introduced by a base-image layer: rebuild on
+                                  a newer base instead */
+    const long *packages;      /* indexes of the image's packages it upgrades */
+    size_t npackages;
 };
 
 struct moat_result {
@@ -185,6 +212,10 @@ struct moat_result {
     struct moat_problem *problems;
     size_t nproblems;
     uint64_t files;            /* entries visible in the merged filesystem */
+    struct moat_remedy *remedies; /* most useful upgrade first */
+    size_t nremedies;
+    int base_layers;           /* layers 0..base_layers-1 are the base image
+                                  (from history or set), -1 unknown */
     const char *verdict;       /* "allow", "warn" or "deny" */
     const char **reasons;      /* why, for warn and deny */
     size_t nreasons;
@@ -230,6 +261,56 @@ const char *moat_grade_name(enum moat_grade g);        /* "ok", "warning", ... *
 
 /* A property of a package by name, or NULL. */
 const char *moat_package_prop(const struct moat_package *p, const char *name);
+
+/* ---- vulnerability matching ---- */
+
+struct moat_advisories;        /* an open advisory database; one handle may be
+                                  shared by threads (lookups are serialised) */
+
+/* Opens the database at path (NULL: moat_db_default_path) read-only.
+ * Returns 0, or -1 with err filled: missing, not a moat database, another
+ * schema, truncated or corrupt. */
+int moat_advisories_open(const char *path, struct moat_advisories **out, char *err,
+                         size_t errlen);
+void moat_advisories_close(struct moat_advisories *db); /* NULL-safe */
+/* Seconds since the database was last written, as of now (unix time). */
+int64_t moat_advisories_age(const struct moat_advisories *db, int64_t now);
+
+struct moat_match_options {
+    const char *min_severity;   /* NULL or "low" "medium" "high" "critical":
+                                   drop vulnerabilities below it */
+    int ignore_unfixed;         /* drop vulnerabilities without a fix */
+    const char *const *ignore_files; /* YAML ignore files */
+    size_t nignore_files;
+    const char *const *vex_files;    /* OpenVEX documents */
+    size_t nvex_files;
+    int base_layers;            /* -1: infer from the image history */
+    int64_t now;                /* 0: the current time (ignore-rule expiry) */
+};
+
+void moat_match_options_init(struct moat_match_options *o);
+
+/* Matches every package of res against the advisories and adds the
+ * findings (vulnerabilities, malicious packages) and the remediation plan
+ * to res. Problems (an ignore rule that expired, a version that cannot be
+ * compared) go to res->problems. Returns 0, or -1 with err filled when the
+ * database cannot be read (then nothing may be concluded: exit 2) or an
+ * ignore file / VEX document is malformed. */
+int moat_match(struct moat_result *res, struct moat_advisories *db,
+               const struct moat_match_options *o, char *err, size_t errlen);
+
+/* Explains how the database judges one version: each advisory entry for
+ * (ecosystem, name), its ranges and explicit versions, which event decides
+ * and the fix. OUT: *out, text to free(); *naffected (may be NULL): entries
+ * that affect it. Returns 0 or -1 with err filled. */
+int moat_advisories_explain(struct moat_advisories *db, const char *ecosystem, const char *name,
+                            const char *version, char **out, size_t *naffected, char *err,
+                            size_t errlen);
+/* The ids of the (not withdrawn) entries affecting a version, comma-
+ * separated (OUT: *ids, free(); "" when none). 0 or -1 with err filled. */
+int moat_advisories_affecting(struct moat_advisories *db, const char *ecosystem,
+                              const char *name, const char *version, char **ids, char *err,
+                              size_t errlen);
 
 /* ---- advisory database ----
  * One SQLite file of OSV advisories (docs/internals/ADVISORY_DB.md). Every

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <string.h>
 
 /* Strings from an image are untrusted: bytes that are not UTF-8 become
  * U+FFFD (jansson would refuse the string and the key would turn null). */
@@ -199,7 +200,8 @@ report_json(FILE *out, const struct moat_result *res, const struct moat_report_o
         json_t *fa = json_array();
         for (i = 0; i < res->nfindings; i++) {
             const struct moat_finding *f = &res->findings[i];
-            json_t *fo = json_object();
+            json_t *fo = json_object(), *al = json_array();
+            size_t j;
             set(fo, "kind", sbom_str(sb, f->kind));
             set(fo, "id", sbom_str(sb, f->id));
             set(fo, "severity", sbom_str(sb, f->severity));
@@ -209,9 +211,63 @@ report_json(FILE *out, const struct moat_result *res, const struct moat_report_o
             set(fo, "package", f->package >= 0 ? sbom_str(sb, res->packages[f->package].purl)
                                                : json_null());
             set(fo, "evidence", str_or_null(sb, f->evidence));
+            for (j = 0; j < f->naliases; j++)
+                json_array_append_new(al, sbom_str(sb, f->aliases[j]));
+            set(fo, "aliases", al);
+            set(fo, "score", f->score >= 0 ? json_real(f->score) : json_null());
+            set(fo, "score_vector", str_or_null(sb, f->score_vector));
+            set(fo, "installed", str_or_null(sb, f->installed));
+            set(fo, "fixed", str_or_null(sb, f->fixed));
+            set(fo, "ecosystem", str_or_null(sb, f->ecosystem));
+            set(fo, "published", str_or_null(sb, f->published));
+            set(fo, "suppressed", str_or_null(sb, f->suppressed));
             json_array_append_new(fa, fo);
         }
         set(doc, "findings", fa);
+    }
+    {
+        static const char *const sev[] = {"critical", "high", "medium", "low", "unknown"};
+        json_t *rem = json_object(), *ups = json_array(), *vs = json_object();
+        size_t counts[5] = {0}, suppressed = 0, unfixed = 0, k;
+        for (i = 0; i < res->nfindings; i++) {
+            const struct moat_finding *f = &res->findings[i];
+            if (strcmp(f->kind, "vulnerability") != 0)
+                continue;
+            if (f->suppressed) {
+                suppressed++;
+                continue;
+            }
+            for (k = 0; k < 4 && strcmp(f->severity, sev[k]) != 0; k++)
+                ;
+            counts[k]++;
+            unfixed += f->fixed == NULL;
+        }
+        for (k = 0; k < 5; k++)
+            set(vs, sev[k], json_integer((json_int_t)counts[k]));
+        set(vs, "suppressed", json_integer((json_int_t)suppressed));
+        set(vs, "without_fix", json_integer((json_int_t)unfixed));
+        set(sum, "vulnerabilities", vs);
+        for (i = 0; i < res->nremedies; i++) {
+            const struct moat_remedy *r = &res->remedies[i];
+            json_t *u = json_object(), *ul = json_array();
+            set(u, "name", sbom_str(sb, r->name));
+            set(u, "type", json_string(moat_pkg_type_name(r->type)));
+            set(u, "installed", str_or_null(sb, r->installed));
+            set(u, "target", str_or_null(sb, r->target));
+            set(u, "fixes", json_integer((json_int_t)r->fixes));
+            for (k = 0; k < 5; k++)
+                set(u, sev[k], json_integer((json_int_t)r->by_severity[k]));
+            set(u, "base_image", json_boolean(r->base));
+            for (k = 0; k < r->npackages; k++)
+                json_array_append_new(ul, sbom_str(sb, res->packages[r->packages[k]].purl));
+            set(u, "packages", ul);
+            json_array_append_new(ups, u);
+        }
+        set(rem, "base_layers", res->base_layers >= 0 ? json_integer(res->base_layers)
+                                                      : json_null());
+        set(rem, "upgrades", ups);
+        set(rem, "without_fix", json_integer((json_int_t)unfixed));
+        set(doc, "remediation", rem);
     }
     for (i = 0; i < res->nproblems; i++) {
         const struct moat_problem *p = &res->problems[i];

@@ -34,6 +34,104 @@ trunc_print(FILE *out, const char *s, int w)
         fprintf(out, "%.*s~", w - 1, s);
 }
 
+static const char *const sevs[] = {"critical", "high", "medium", "low", "unknown"};
+
+static const char *
+sev_color(const struct moat_report_options *o, const char *sev)
+{
+    if (!o->color)
+        return "";
+    if (strcmp(sev, "critical") == 0)
+        return "\033[1;31m";
+    if (strcmp(sev, "high") == 0)
+        return "\033[31m";
+    if (strcmp(sev, "medium") == 0)
+        return "\033[33m";
+    return "";
+}
+
+/* Vulnerabilities and malicious packages, worst first; suppressed ones are
+ * counted at the end, not listed. */
+static void
+table_findings(FILE *out, const struct moat_result *res, const struct moat_report_options *o)
+{
+    const char *bold = c(o, "\033[1m"), *reset = c(o, "\033[0m");
+    size_t i, k, active = 0, suppressed = 0;
+
+    for (i = 0; i < res->nfindings; i++) {
+        if (res->findings[i].suppressed)
+            suppressed++;
+        else
+            active++;
+    }
+    if (!res->nfindings)
+        return;
+    fprintf(out, "\n%sFINDINGS (%zu)%s\n", bold, active, reset);
+    fprintf(out, "  %-8s  %-20s  %-28s  %-16s  %-16s  %s\n", "SEVERITY", "ID", "PACKAGE",
+            "INSTALLED", "FIXED", "TITLE");
+    for (k = 0; k < 5; k++) {
+        for (i = 0; i < res->nfindings; i++) {
+            const struct moat_finding *f = &res->findings[i];
+            const struct moat_package *p = f->package >= 0 ? &res->packages[f->package] : NULL;
+            char name[256];
+            if (f->suppressed || strcmp(f->severity, sevs[k]) != 0)
+                continue;
+            snprintf(name, sizeof(name), "%s%s%s", p && p->ns ? p->ns : "",
+                     p && p->ns ? "/" : "", p ? p->name : "-");
+            fprintf(out, "  %s%-8s%s  ", sev_color(o, f->severity), f->severity, reset);
+            trunc_print(out, f->id, 20);
+            fputs("  ", out);
+            trunc_print(out, name, 28);
+            fputs("  ", out);
+            trunc_print(out, f->installed ? f->installed : "-", 16);
+            fputs("  ", out);
+            trunc_print(out, f->fixed ? f->fixed : (strcmp(f->kind, "malware") == 0
+                                                        ? "REMOVE IT"
+                                                        : "no fix yet"),
+                        16);
+            fprintf(out, "  %.70s%s\n", f->title ? f->title : "",
+                    strcmp(f->kind, "malware") == 0 ? " [MALWARE]" : "");
+        }
+    }
+    if (suppressed)
+        fprintf(out, "  (%zu more suppressed by ignore rules or VEX statements: see --format "
+                     "json)\n", suppressed);
+}
+
+/* The remediation plan: the image's own upgrades, then the base image's. */
+static void
+table_remedies(FILE *out, const struct moat_result *res, const struct moat_report_options *o)
+{
+    const char *bold = c(o, "\033[1m"), *reset = c(o, "\033[0m");
+    size_t i, k, base = 0;
+    int pass;
+
+    if (!res->nremedies)
+        return;
+    fprintf(out, "\n%sREMEDIATION%s (%zu upgrade%s fix all fixable findings)\n", bold, reset,
+            res->nremedies, res->nremedies == 1 ? "" : "s");
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < res->nremedies; i++) {
+            const struct moat_remedy *r = &res->remedies[i];
+            int first = 1;
+            if (r->base != pass)
+                continue;
+            if (pass == 1 && base++ == 0)
+                fprintf(out, "  base image (layers 0-%d): rebuild on a newer base image, or:\n",
+                        res->base_layers - 1);
+            fprintf(out, "  %supgrade %s %s to %s%s: fixes %zu", pass ? "  " : "",
+                    moat_pkg_type_name(r->type), r->name, r->target, "", r->fixes);
+            for (k = 0; k < 4; k++) {
+                if (!r->by_severity[k])
+                    continue;
+                fprintf(out, "%s%zu %s", first ? " (" : ", ", r->by_severity[k], sevs[k]);
+                first = 0;
+            }
+            fprintf(out, "%s\n", first ? "" : ")");
+        }
+    }
+}
+
 int
 report_table(FILE *out, const struct moat_result *res, const struct moat_report_options *o,
              char *err, size_t errlen)
@@ -119,6 +217,8 @@ report_table(FILE *out, const struct moat_result *res, const struct moat_report_
             fputc('\n', out);
         }
     }
+    table_findings(out, res, o);
+    table_remedies(out, res, o);
     if (res->nproblems) {
         fprintf(out, "\n%sERRORS (%zu)%s\n", bold, res->nproblems, reset);
         for (i = 0; i < res->nproblems; i++) {
