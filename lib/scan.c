@@ -675,6 +675,13 @@ result_add_problem(struct moat_result *res, enum moat_grade g, int layer, const 
     return 0;
 }
 
+int
+moat_result_add_problem(struct moat_result *res, enum moat_grade g, const char *source,
+                        const char *message)
+{
+    return result_add_problem(res, g, -1, NULL, source, "%s", message) ? -1 : 0;
+}
+
 void
 moat_result_free(struct moat_result *res)
 {

@@ -407,19 +407,21 @@ write_report(struct scan_args *a, const struct moat_result *res)
  * vulnerabilities were not checked, loudly). Returns 0 (with *out possibly
  * NULL) or -1 after printing why. */
 static int
-open_db(struct scan_args *a, struct moat_advisories **out)
+open_db(struct scan_args *a, struct moat_advisories **out, char *missing, size_t mlen)
 {
     char err[1024];
     int64_t age;
 
     *out = NULL;
+    missing[0] = '\0';
     if (moat_advisories_open(a->db, out, err, sizeof(err)) != 0) {
         if (a->db || getenv("MOAT_DB")) {
             cli_error("%s", err);
             return -1;
         }
-        if (!a->quiet)
-            fprintf(stderr, "moat: warning: vulnerabilities not checked: %s\n", err);
+        /* said after the scan, and in the report: nobody may read the
+         * report as "no vulnerabilities" */
+        snprintf(missing, mlen, "vulnerabilities were not checked: %s", err);
         return 0;
     }
     age = moat_advisories_age(*out, (int64_t)time(NULL));
@@ -430,9 +432,9 @@ open_db(struct scan_args *a, struct moat_advisories **out)
         *out = NULL;
         return -1;
     }
-    if (a->db_warn_age && age > a->db_warn_age && !a->quiet)
-        fprintf(stderr, "moat: warning: the advisory database is %lld days old; "
-                        "run 'moat db update'\n", (long long)(age / 86400));
+    if (a->db_warn_age && age > a->db_warn_age)
+        snprintf(missing, mlen, "the advisory database is %lld days old; run 'moat db update'",
+                 (long long)(age / 86400));
     return 0;
 }
 
@@ -442,7 +444,7 @@ run(int argc, char **argv, int sbom)
     struct scan_args a;
     struct moat_advisories *db = NULL;
     struct moat_result *res = NULL;
-    char err[1024];
+    char err[1024], dbnote[1200];
     enum moat_grade g;
     size_t i;
     int code;
@@ -451,7 +453,7 @@ run(int argc, char **argv, int sbom)
         free(a.password);
         return EXIT_ERROR;
     }
-    if (!sbom && !a.no_vulns && open_db(&a, &db) != 0) {
+    if (!sbom && !a.no_vulns && open_db(&a, &db, dbnote, sizeof(dbnote)) != 0) {
         free(a.password);
         return EXIT_ERROR;
     }
@@ -473,6 +475,11 @@ run(int argc, char **argv, int sbom)
         return EXIT_ERROR;
     }
     moat_advisories_close(db);
+    if (dbnote[0]) {
+        moat_result_add_problem(res, MOAT_WARN, "advisories", dbnote);
+        if (!a.quiet)
+            fprintf(stderr, "moat: warning: %s\n", dbnote);
+    }
     if (!a.quiet && (sbom || a.output)) {
         /* the report may not show problems (SBOMs cannot): say them here */
         for (i = 0; i < res->nproblems; i++) {

@@ -231,6 +231,11 @@ enum moat_grade moat_scan(const char *target, const struct moat_options *opt,
 
 void moat_result_free(struct moat_result *res); /* NULL-safe */
 
+/* Adds a problem of the image as a whole to res (what the caller could not
+ * check, e.g. vulnerabilities without a database). 0 or -1 (out of memory). */
+int moat_result_add_problem(struct moat_result *res, enum moat_grade g, const char *source,
+                            const char *message);
+
 /* ---- reports ---- */
 
 struct moat_report_options {
