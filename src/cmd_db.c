@@ -42,7 +42,8 @@ usage(void)
             "       moat db update [--db FILE] [--mirror URL] [--ecosystem E]... [--ca-file F]\n"
             "       moat db info   [--db FILE] [--verify] [--json]\n"
             "       moat db query  [--db FILE] ECOSYSTEM NAME VERSION\n"
-            "       moat db query  [--db FILE] --batch < lines of ECOSYSTEM<TAB>NAME<TAB>VERSION\n\n");
+            "       moat db query  [--db FILE] --batch [--ranges-only]\n"
+            "                      < lines of ECOSYSTEM<TAB>NAME<TAB>VERSION\n\n");
     for (i = 0; i < sizeof(db_commands) / sizeof(db_commands[0]); i++)
         fprintf(stderr, "  %-7s %s\n", db_commands[i].name, db_commands[i].summary);
     fprintf(stderr,
@@ -445,6 +446,7 @@ db_query(int argc, char **argv)
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"batch", no_argument, NULL, 'b'},
+        {"ranges-only", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -453,6 +455,7 @@ db_query(int argc, char **argv)
     char path[4096], err[1024], *text = NULL, *line = NULL;
     size_t naff = 0, cap = 0;
     int ch, batch = 0, rc = EXIT_ERROR;
+    unsigned flags = 0;
 
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -462,6 +465,9 @@ db_query(int argc, char **argv)
             break;
         case 'b':
             batch = 1;
+            break;
+        case 'r':
+            flags |= MOAT_RANGES_ONLY;
             break;
         default:
             usage();
@@ -505,7 +511,8 @@ db_query(int argc, char **argv)
             printf("%s\tinvalid line\n", line);
             continue;
         }
-        if (moat_advisories_affecting(db, f[0], f[1], f[2], &ids, err, sizeof(err)) != 0) {
+        if (moat_advisories_affecting(db, f[0], f[1], f[2], flags, &ids, err, sizeof(err)) !=
+            0) {
             cli_error("%s", err);
             goto out;
         }

@@ -415,7 +415,7 @@ open_db(struct scan_args *a, struct moat_advisories **out, char *missing, size_t
     *out = NULL;
     missing[0] = '\0';
     if (moat_advisories_open(a->db, out, err, sizeof(err)) != 0) {
-        if (a->db || getenv("MOAT_DB")) {
+        if (a->db || (getenv("MOAT_DB") && getenv("MOAT_DB")[0])) {
             cli_error("%s", err);
             return -1;
         }

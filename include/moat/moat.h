@@ -312,10 +312,13 @@ int moat_advisories_explain(struct moat_advisories *db, const char *ecosystem, c
                             const char *version, char **out, size_t *naffected, char *err,
                             size_t errlen);
 /* The ids of the (not withdrawn) entries affecting a version, comma-
- * separated (OUT: *ids, free(); "" when none). 0 or -1 with err filled. */
+ * separated (OUT: *ids, free(); "" when none). With MOAT_RANGES_ONLY the
+ * explicit version lists are ignored (a diagnostic: do the ranges alone say
+ * the same?). 0 or -1 with err filled. */
+#define MOAT_RANGES_ONLY 0x1
 int moat_advisories_affecting(struct moat_advisories *db, const char *ecosystem,
-                              const char *name, const char *version, char **ids, char *err,
-                              size_t errlen);
+                              const char *name, const char *version, unsigned flags,
+                              char **ids, char *err, size_t errlen);
 
 /* ---- advisory database ----
  * One SQLite file of OSV advisories (docs/internals/ADVISORY_DB.md). Every

@@ -719,6 +719,8 @@ group_finding(struct matcher *m, long pi, const struct lookup *lk, struct hit *h
     f.suppressed = m->sup ? suppress_check(m->sup, checks, nids, p->purl, p->path,
                                            m->res->image.digest, m->now)
                           : NULL;
+    if (f.suppressed) /* the rule set is freed with the matcher */
+        f.suppressed = arena_strdup(m->ra, f.suppressed);
     return emit(m, &f);
 }
 
@@ -1216,7 +1218,8 @@ out:
 
 int
 moat_advisories_affecting(struct moat_advisories *db, const char *ecosystem, const char *name,
-                          const char *version, char **ids, char *err, size_t errlen)
+                          const char *version, unsigned flags, char **ids, char *err,
+                          size_t errlen)
 {
     const struct version_scheme *vs = version_scheme_for(ecosystem);
     struct advisory_affected *afs;
@@ -1241,9 +1244,18 @@ moat_advisories_affecting(struct moat_advisories *db, const char *ecosystem, con
     ec.version_valid = vs->valid(version);
     for (i = 0; i < n; i++) {
         const char *fix;
-        if (afs[i].flags & OSV_WITHDRAWN || !eval_affected(&ec, &afs[i], &fix))
+        int aff;
+        if (afs[i].flags & OSV_WITHDRAWN)
             continue;
-        buf_printf(&b, "%s%s", b.len ? "," : "", afs[i].id);
+        if (flags & MOAT_RANGES_ONLY) {
+            size_t j;
+            for (aff = 0, j = 0; j < afs[i].nranges && !aff && ec.version_valid; j++)
+                aff = eval_range(&ec, &afs[i].ranges[j], &fix);
+        } else {
+            aff = eval_affected(&ec, &afs[i], &fix);
+        }
+        if (aff)
+            buf_printf(&b, "%s%s", b.len ? "," : "", afs[i].id);
     }
     *ids = buf_steal(&b);
     rc = *ids ? 0 : -1;
