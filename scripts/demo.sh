@@ -7,4 +7,13 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build
 python3 examples/sample/build.py build/sample-image
-exec build/moat scan oci:build/sample-image:latest "$@"
+# Vulnerabilities: the advisory database is built from the OSV corpora beside
+# the repository when they are there (an air-gapped import); elsewhere
+# 'moat db update' would download them.
+DB=
+if [ -d ../shared/data/osv ] && [ ! -f build/sample-osv.db ]; then
+  build/moat db import --db build/sample-osv.db ../shared/data/osv/*/all.zip >/dev/null
+fi
+[ -f build/sample-osv.db ] && DB="--db build/sample-osv.db"
+# shellcheck disable=SC2086
+exec build/moat scan $DB oci:build/sample-image:latest "$@"

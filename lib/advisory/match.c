@@ -545,7 +545,10 @@ first_sentence(struct arena *a, const char *d)
     if (!d)
         return NULL;
     while (d[n] && d[n] != '\n' && n < 120) {
-        if (d[n] == '.' && (d[n + 1] == ' ' || d[n + 1] == '\0' || d[n + 1] == '\n')) {
+        /* a sentence end, unless the first sentence says too little
+         * ("Requests is a HTTP library.") */
+        if (d[n] == '.' && (d[n + 1] == ' ' || d[n + 1] == '\0' || d[n + 1] == '\n') &&
+            n >= 40) {
             n++;
             break;
         }
