@@ -401,11 +401,11 @@ moat_db_update(const char *db, const struct moat_db_update_options *o,
     for (i = 0; i < n; i++) {
         struct import_source src;
         uint64_t valid = 0;
-        char label[300];
+        char label[sizeof(f[i].url)];
         if (f[i].status != 200)
             continue;
         snprintf(name, sizeof(name), "osv:%s", f[i].ecosystem);
-        snprintf(label, sizeof(label), "%s", f[i].url);
+        memcpy(label, f[i].url, sizeof(label));
         src = (struct import_source){
             .name = name,
             .kind = "mirror",
