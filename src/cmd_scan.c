@@ -444,7 +444,7 @@ run(int argc, char **argv, int sbom)
     struct scan_args a;
     struct moat_advisories *db = NULL;
     struct moat_result *res = NULL;
-    char err[1024], dbnote[1200];
+    char err[1024], dbnote[1200] = "";
     enum moat_grade g;
     size_t i;
     int code;
