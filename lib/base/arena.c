@@ -52,12 +52,11 @@ alloc_aligned(struct arena *a, size_t n, size_t align)
 
     if (n == 0)
         n = 1;
-    if (c && align > 1) {
-        pad = (align - (c->off & (align - 1))) & (align - 1);
-        if (c->size - c->off >= pad + n)
-            c->off += pad;
-    }
-    if (!c || c->size - c->off < n) {
+    pad = c && align > 1 ? (align - (c->off & (align - 1))) & (align - 1) : 0;
+    if (c && c->size - c->off >= pad + n) {
+        c->off += pad;
+    } else {
+        /* a new chunk starts aligned (its data is max_align_t aligned) */
         size = c ? c->size * 2 : CHUNK_MIN;
         if (size > CHUNK_MAX)
             size = CHUNK_MAX;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/digest.h"
 #include "base/err.h"
@@ -156,6 +157,27 @@ test_digest(void **state)
     assert_int_not_equal(digest_parse("sha256:../../etc/passwd", algo), 0);
 }
 
+/* Records are 16-byte aligned whatever strings came before them, also when
+ * a chunk has room for the record but not for its padding. */
+static void
+test_arena_alignment(void **state)
+{
+    struct arena a;
+    size_t i;
+
+    (void)state;
+    arena_init(&a);
+    for (i = 0; i < 20000; i++) {
+        char *s = arena_strndup(&a, "abcdefghijklmnopqrstuvwxyz", i % 23);
+        void *p = arena_alloc(&a, 8 + i % 40);
+        assert_non_null(s);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % 16, 0);
+        assert_int_equal(strlen(s), i % 23);
+    }
+    arena_free(&a);
+}
+
 static void
 test_utf8(void **state)
 {
@@ -174,6 +196,7 @@ main(void)
         cmocka_unit_test(test_path_join),  cmocka_unit_test(test_buf_max),
         cmocka_unit_test(test_map_delete), cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_digest),     cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_arena_alignment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
