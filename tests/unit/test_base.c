@@ -167,6 +167,14 @@ test_arena_alignment(void **state)
 
     (void)state;
     arena_init(&a);
+    {
+        /* the first chunk is 4096 bytes: leave 9 of them, room for an 8-byte
+         * record but not for its 9 bytes of padding */
+        static char big[4087];
+        memset(big, 'x', sizeof(big) - 1);
+        assert_non_null(arena_strndup(&a, big, sizeof(big) - 1));
+        assert_int_equal((uintptr_t)arena_alloc(&a, 8) % 16, 0);
+    }
     for (i = 0; i < 20000; i++) {
         char *s = arena_strndup(&a, "abcdefghijklmnopqrstuvwxyz", i % 23);
         void *p = arena_alloc(&a, 8 + i % 40);
