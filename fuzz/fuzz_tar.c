@@ -20,6 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct layer_result lr;
     struct moat_options o;
     struct blob *b;
+    struct layer_env env;
     volatile int abort_flag = 0;
 
     if (size > (8u << 20))
@@ -31,7 +32,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!b)
         return 0;
     layer_result_init(&lr, 0);
-    if (layer_scan_blob(b, COMP_SNIFF, NULL, NULL, (int64_t)size, &o.limits, &abort_flag, &lr) == 0) {
+    env.lim = &o.limits;
+    env.opt = NULL;
+    env.shared = NULL;
+    env.abort = &abort_flag;
+    if (layer_scan_blob(b, COMP_SNIFF, NULL, NULL, (int64_t)size, &env, &lr) == 0) {
         struct vec *layers[2] = {&lr.entries, &lr.entries};
         struct fs fs;
         if (fs_merge(&fs, layers, 2) == 0) {

@@ -46,6 +46,7 @@ moat_options_init(struct moat_options *opt)
     opt->limits.layer_entries = MOAT_LIMIT_LAYER_ENTRIES;
     opt->limits.layers = MOAT_LIMIT_LAYERS;
     opt->limits.whole_file = MOAT_LIMIT_WHOLE_FILE;
+    opt->detect.enabled = MOAT_DETECT_ALL;
 }
 
 const char *
@@ -118,7 +119,7 @@ moat_strerror(int code)
 struct pass {
     struct image_desc *img;
     struct layer_result *layers;
-    const struct moat_limits *lim;
+    struct layer_env env;
     atomic_size_t next;
     volatile int abort;
 };
@@ -132,7 +133,7 @@ worker(void *arg)
         size_t i = atomic_fetch_add(&ps->next, 1);
         if (i >= ps->img->nlayers || __atomic_load_n(&ps->abort, __ATOMIC_RELAXED))
             break;
-        if (layer_scan(ps->img, i, ps->lim, &ps->abort, &ps->layers[i]) != 0)
+        if (layer_scan(ps->img, i, &ps->env, &ps->layers[i]) != 0)
             __atomic_store_n(&ps->abort, 1, __ATOMIC_RELAXED);
     }
     return NULL;
@@ -403,6 +404,67 @@ copy_packages(const struct pkgset *ps, const struct moat_distro *distro,
     return 0;
 }
 
+static void
+finding_from_layer(struct moat_finding *o, struct arena *ra, const struct layer_finding *lf,
+                   const char *path, int layer, int removed)
+{
+    const char *p = lf->path ? lf->path : path;
+
+    memset(o, 0, sizeof(*o));
+    o->kind = DUP(lf->kind);
+    o->id = DUP(lf->id);
+    o->severity = DUP(lf->severity ? lf->severity : "medium");
+    o->title = DUP(lf->title);
+    o->evidence = DUP(lf->evidence);
+    o->path = p ? (p[0] == '/' ? DUP(p) : arena_printf(ra, "/%s", p)) : NULL;
+    o->layer = layer;
+    o->package = -1;
+    o->score = -1;
+    o->removed = removed;
+    o->offset = lf->offset == UINT64_MAX ? -1 : (int64_t)lf->offset;
+}
+
+/* Findings of the layer passes (every record, visible or not: a file a
+ * later layer deleted or replaced still ships in its layer, "removed") and
+ * of the analyzers' finish steps, into the result. */
+static int
+copy_findings(struct finish_ctx *f, struct moat_result *res, const struct pkgset *ps)
+{
+    struct arena *ra = result_arena(res);
+    struct rec_iter it = {0, 0};
+    struct rec *r;
+    struct vec out;
+    size_t i;
+    int rc = 0;
+
+    (void)ps;
+    vec_init(&out, sizeof(struct moat_finding), (size_t)-1 / sizeof(struct moat_finding));
+    while ((r = finish_next_any(f, NULL, &it)) != NULL) {
+        for (i = 0; i < r->nfindings; i++) {
+            const struct layer_finding *lf = &r->findings[i];
+            struct moat_finding *o = vec_push(&out);
+            if (!o) {
+                rc = MOAT_ENOMEM;
+                goto out;
+            }
+            finding_from_layer(o, ra, lf, r->path, r->layer, !r->visible);
+        }
+    }
+    for (i = 0; i < f->findings.len; i++) {
+        const struct finish_finding *ff = VEC_AT(&f->findings, struct finish_finding, i);
+        struct moat_finding *o = vec_push(&out);
+        if (!o) {
+            rc = MOAT_ENOMEM;
+            goto out;
+        }
+        finding_from_layer(o, ra, &ff->f, ff->f.path, ff->layer, ff->removed);
+    }
+    rc = result_add_findings(res, out.items, out.len);
+out:
+    vec_free(&out);
+    return rc;
+}
+
 static int
 build_image(struct image_desc *img, struct layer_result *layers, struct moat_result *res,
             struct arena *ra)
@@ -496,6 +558,7 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     struct vec **entries = NULL;
     struct pass ps;
     struct pkgset pset = {0};
+    void **shared = NULL;
     enum moat_grade grade = MOAT_FATAL;
     size_t i, pcap = 0;
     uint64_t total = 0;
@@ -529,10 +592,25 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     memset(&ps, 0, sizeof(ps));
     ps.img = img;
     ps.layers = layers;
-    ps.lim = &opt->limits;
+    ps.env.lim = &opt->limits;
+    ps.env.opt = opt;
+    ps.env.abort = &ps.abort;
     atomic_init(&ps.next, 0);
+    /* compile once what every worker shares (rules, pattern databases) */
+    shared = calloc(analyzer_count ? analyzer_count : 1, sizeof(*shared));
+    if (!shared)
+        goto oom;
+    for (i = 0; i < analyzer_count; i++) {
+        const struct analyzer *an = analyzer_table[i];
+        if (an->init && an->init(opt, &shared[i], err, sizeof(err)) != 0) {
+            snprintf(errbuf, errlen, "%s: %s", an->name, err);
+            goto out;
+        }
+    }
+    ps.env.shared = shared;
+    fc.shared = shared;
     if (img->rootfs)
-        rootfs_scan(img, &opt->limits, &ps.abort, &layers[0]);
+        rootfs_scan(img, &ps.env, &layers[0]);
     else
         run_passes(&ps, thread_count(opt, img->nlayers));
     for (i = 0; i < img->nlayers; i++) {
@@ -568,6 +646,8 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     finish_mark_visible(&fc);
     for (i = 0; i < analyzer_count; i++) {
         const struct analyzer *an = analyzer_table[i];
+        if (an->init && !shared[i])
+            continue; /* off for this scan */
         if (an->finish && (rc = an->finish(&fc, an)) != 0)
             finish_problem(&fc, MOAT_FAILED, -1, NULL, an->name, "could not finish: %s",
                            moat_strerror(rc));
@@ -586,7 +666,7 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
         vec_free(&layers[i].entries);
         arena_free(&layers[i].paths);
     }
-    if (copy_packages(&pset, &fc.distro, res, &ri->arena))
+    if (copy_packages(&pset, &fc.distro, res, &ri->arena) || copy_findings(&fc, res, &pset))
         goto oom;
     if (add_problems(res, &ri->arena, img->warnings, img->nwarnings, &pcap))
         goto oom;
@@ -614,8 +694,15 @@ out:
     if (merged)
         fs_free(&fs);
     pkgset_free(&pset);
+    for (i = 0; shared && i < analyzer_count; i++)
+        if (analyzer_table[i]->fini)
+            analyzer_table[i]->fini(shared[i]);
+    free(shared);
     free(entries);
     vec_free(&fc.problems);
+    vec_free(&fc.findings);
+    if (fc.owners_built)
+        map_free(&fc.owners);
     if (layers)
         for (i = 0; i < img->nlayers; i++)
             layer_result_free(&layers[i]);

@@ -32,6 +32,7 @@ struct scan_args {
     int64_t db_warn_age, db_fail_age; /* seconds, 0 = off */
     const char *ignore[MAX_FILES], *vex[MAX_FILES];
     struct moat_match_options mo;
+    const char *rules[MAX_FILES];
 };
 
 static void
@@ -66,7 +67,14 @@ usage(const char *cmd, int sbom)
                 "      --base-layers N    the bottom N layers are the base image\n"
                 "                         (default: from the image history)\n"
                 "      --db-max-age AGE   warn when the database is older (default 7d)\n"
-                "      --db-fail-age AGE  refuse to scan when it is older (e.g. 30d)\n");
+                "      --db-fail-age AGE  refuse to scan when it is older (e.g. 30d)\n"
+                "\ndetectors:\n"
+                "      --scanners LIST    what to look for (default all): vuln, malware,\n"
+                "                         secret, integrity, persistence, unmanaged\n"
+                "      --malware-rules P  extra YARA rule file or directory; repeatable\n"
+                "      --blocklist FILE   SHA-256 hashes of known-bad files, one per line\n"
+                "      --secret-config F  YAML: allow rules (paths, rule ids), extra rules\n"
+                "      --secrets-in-packages  also search files owned by distro packages\n");
 }
 
 static int
@@ -85,6 +93,45 @@ read_password(struct scan_args *a)
     a->password = strdup(line);
     memset(line, 0, sizeof(line));
     return a->password ? 0 : -1;
+}
+
+/* "--scanners vuln,secret": what the scan looks for. */
+static int
+parse_scanners(const char *arg, struct scan_args *a)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {
+        {"malware", MOAT_DETECT_MALWARE},         {"secret", MOAT_DETECT_SECRETS},
+        {"integrity", MOAT_DETECT_INTEGRITY},     {"persistence", MOAT_DETECT_PERSISTENCE},
+        {"unmanaged", MOAT_DETECT_UNMANAGED},
+    };
+    const char *p = arg;
+    size_t i;
+
+    a->opt.detect.enabled = 0;
+    a->no_vulns = 1;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n == 4 && strncmp(p, "vuln", 4) == 0) {
+            a->no_vulns = 0;
+        } else {
+            for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+                if (strlen(names[i].name) == n && strncmp(p, names[i].name, n) == 0)
+                    break;
+            if (i == sizeof(names) / sizeof(names[0])) {
+                cli_error("--scanners: unknown scanner '%.*s' (vuln, malware, secret, "
+                          "integrity, persistence, unmanaged)", (int)n, p);
+                return -1;
+            }
+            a->opt.detect.enabled |= names[i].bit;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
 }
 
 /* "HIGH" or "HIGH,CRITICAL": the lowest severity named (static string). */
@@ -220,6 +267,11 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
         {"base-layers", required_argument, NULL, 'B'},
         {"db-max-age", required_argument, NULL, 'A'},
         {"db-fail-age", required_argument, NULL, 'R'},
+        {"scanners", required_argument, NULL, 's'},
+        {"malware-rules", required_argument, NULL, 'Y'},
+        {"blocklist", required_argument, NULL, 'K'},
+        {"secret-config", required_argument, NULL, 'E'},
+        {"secrets-in-packages", no_argument, NULL, 'P' + 256},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -228,6 +280,11 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
     memset(a, 0, sizeof(*a));
     moat_options_init(&a->opt);
     moat_match_options_init(&a->mo);
+    a->opt.detect.malware_rules = a->rules;
+    /* an SBOM is the inventory: packages, including software identified in
+     * unmanaged binaries; the threat detectors belong to scan */
+    if (sbom)
+        a->opt.detect.enabled = MOAT_DETECT_UNMANAGED;
     a->mo.ignore_files = a->ignore;
     a->mo.vex_files = a->vex;
     a->db_warn_age = 7 * 86400;
@@ -320,6 +377,26 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
             a->mo.base_layers = (int)v;
             break;
         }
+        case 's':
+            if (parse_scanners(optarg, a) != 0)
+                return -1;
+            break;
+        case 'Y':
+            if (a->opt.detect.nmalware_rules >= MAX_FILES) {
+                cli_error("at most %d --malware-rules", MAX_FILES);
+                return -1;
+            }
+            a->rules[a->opt.detect.nmalware_rules++] = optarg;
+            break;
+        case 'K':
+            a->opt.detect.blocklist = optarg;
+            break;
+        case 'E':
+            a->opt.detect.secret_config = optarg;
+            break;
+        case 'P' + 256:
+            a->opt.detect.secrets_in_packages = 1;
+            break;
         case 'A':
         case 'R':
             if (parse_age(optarg, ch == 'A' ? &a->db_warn_age : &a->db_fail_age) != 0) {

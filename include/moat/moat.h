@@ -49,6 +49,26 @@ struct moat_limits {
     size_t whole_file;      /* largest file handed to an analyzer whole */
 };
 
+/* Detectors that run inside the layer pass (malware, secrets, ...). */
+#define MOAT_DETECT_MALWARE 0x01     /* YARA rules, SHA-256 blocklist */
+#define MOAT_DETECT_SECRETS 0x02     /* credentials in files and the config */
+#define MOAT_DETECT_INTEGRITY 0x04   /* package files against their digests */
+#define MOAT_DETECT_PERSISTENCE 0x08 /* backdoors: cron, ld.so.preload, ... */
+#define MOAT_DETECT_UNMANAGED 0x10   /* software no package manager knows */
+#define MOAT_DETECT_ALL 0x1f
+
+struct moat_detect_options {
+    unsigned enabled;                 /* MOAT_DETECT_* bits (default: all) */
+    const char *const *malware_rules; /* extra YARA rule files or directories */
+    size_t nmalware_rules;
+    const char *blocklist;            /* file of SHA-256 hashes of known-bad
+                                         files (one per line), or NULL */
+    uint64_t malware_max_file;        /* bytes scanned as one piece; larger
+                                         files in overlapping windows (0: default) */
+    const char *secret_config;        /* YAML: allow rules, extra rules; or NULL */
+    int secrets_in_packages;          /* also scan files owned by distro packages */
+};
+
 struct moat_options {
     unsigned threads;          /* worker threads; 0 = one per online CPU */
     const char *platform;      /* "os/arch[/variant]" for image indexes;
@@ -60,6 +80,7 @@ struct moat_options {
                                   ~/.docker/config.json */
     const char *ca_file;       /* extra CA bundle for registries, or NULL */
     struct moat_limits limits;
+    struct moat_detect_options detect;
 };
 
 /* Fills *opt with defaults. */
@@ -184,6 +205,11 @@ struct moat_finding {
     const char *published;
     const char *suppressed;    /* NULL, or the ignore rule / VEX statement that
                                   suppresses it (kept, but not counted) */
+    /* file findings */
+    int removed;               /* the file is not in the final filesystem (a
+                                  later layer deleted or replaced it), but its
+                                  bytes still ship in `layer` */
+    int64_t offset;            /* byte offset in the file, -1 when none */
 };
 
 /* One package upgrade of the remediation plan. */

@@ -651,6 +651,7 @@ group_finding(struct matcher *m, long pi, const struct lookup *lk, struct hit *h
     const char *const *checks;
 
     memset(&f, 0, sizeof(f));
+    f.offset = -1;
     for (i = 0; i < nh; i++) {
         const struct hit *h = &hits[i];
         if (h->group != g)

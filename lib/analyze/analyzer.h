@@ -75,6 +75,8 @@ struct rec {
     size_t npkgs;
     size_t cap;                /* allocated pkgs (grows geometrically) */
     void *data;
+    struct layer_finding *findings; /* any record kind may carry findings */
+    size_t nfindings, capfindings;
 };
 
 /* Everything one layer produced. */
@@ -100,10 +102,27 @@ struct actx {
     struct layer_result *lr;
     struct arena *arena;       /* == &lr->arena */
     const struct moat_limits *limits;
+    const struct moat_options *opt; /* the scan's options (may be NULL in tests) */
     const struct analyzer *an; /* the analyzer being called */
+    void *an_shared;           /* its per-scan shared state (init()), or NULL */
+    void *const *shared;       /* shared states, parallel to the dispatch table */
     int layer;
     volatile int *abort;       /* set when another layer failed fatally (read it
                                   with __atomic_load_n) */
+};
+
+/* Something wrong found in a file while the layer streams past (malware,
+ * a secret, ...). Strings in the layer arena. Findings of files that a
+ * later layer deleted or replaced are still reported (the bytes ship in
+ * this layer), marked removed. */
+struct layer_finding {
+    const char *kind;          /* "malware", "secret", "persistence", ... */
+    const char *id;            /* rule id */
+    const char *severity;      /* "critical", "high", "medium", "low", "info" */
+    const char *title;
+    const char *evidence;      /* never a whole secret */
+    const char *path;          /* the record's path when NULL */
+    uint64_t offset;           /* byte offset in the file, UINT64_MAX if none */
 };
 
 /* Content of the current entry, for WANT_PULL analyzers. */
@@ -132,6 +151,8 @@ int pkg_text_okz(const char *s);
  * MOAT_LIMIT_DB_PACKAGES with a problem saying so (*n is updated). NULL on
  * out of memory; *out gets the record. */
 struct pkg *rec_new_pkgs(struct actx *c, const char *path, size_t *n, struct rec **out);
+/* A new finding on record r (zeroed, offset UINT64_MAX), or NULL (OOM). */
+struct layer_finding *rec_add_finding(struct actx *c, struct rec *r);
 /* Adds a name/value property to p (copies both). */
 int pkg_prop(struct actx *c, struct pkg *p, const char *name, const char *value);
 
@@ -154,6 +175,16 @@ struct analyzer {
     int (*pull)(struct actx *c, const struct entry *e, struct content *ct);
     /* After the merge, in table order (OS analyzers first). */
     int (*finish)(struct finish_ctx *f, const struct analyzer *self);
+    /* Optional, once per scan before any layer: builds the analyzer's
+     * immutable shared state (compiled rules, pattern databases) that every
+     * worker then reads through actx.an_shared / finish_shared(). Returns 0,
+     * or -1 with err filled: the scan then stops (exit 2), e.g. a user rule
+     * file that does not compile. An analyzer with an init hook that leaves
+     * *state NULL is OFF for this scan: the dispatcher never calls it, not
+     * even wants(), and its finish is skipped (detectors switched off by
+     * moat_detect_options cost nothing). */
+    int (*init)(const struct moat_options *opt, void **state, char *err, size_t errlen);
+    void (*fini)(void *state); /* NULL-safe */
 };
 
 /* The table (list.h expanded in registry.c). */

@@ -23,10 +23,18 @@
 
 struct consumer {
     const struct analyzer *an;
+    void *shared;   /* the analyzer's per-scan state (init()) */
     enum want want;
     void *state;
     int active;
 };
+
+/* Makes c the context of consumer k's analyzer before calling it. */
+#define USE(c, k)                                                                                  \
+    do {                                                                                           \
+        (c)->an = (k)->an;                                                                         \
+        (c)->an_shared = (k)->shared;                                                              \
+    } while (0)
 
 struct content {
     struct producer *prod;
@@ -113,6 +121,29 @@ rec_new(struct actx *c, enum rec_kind kind, const char *path)
         return NULL;
     *slot = r;
     return r;
+}
+
+struct layer_finding *
+rec_add_finding(struct actx *c, struct rec *r)
+{
+    struct layer_finding *nf;
+
+    if (r->nfindings == r->capfindings) {
+        size_t cap = r->capfindings ? r->capfindings * 2 : 4;
+        if (cap > 100000)
+            return NULL; /* a file with that many findings: enough said */
+        nf = arena_alloc(c->arena, cap * sizeof(*nf));
+        if (!nf)
+            return NULL;
+        if (r->nfindings)
+            memcpy(nf, r->findings, r->nfindings * sizeof(*nf));
+        r->findings = nf;
+        r->capfindings = cap;
+    }
+    nf = &r->findings[r->nfindings++];
+    memset(nf, 0, sizeof(*nf));
+    nf->offset = UINT64_MAX;
+    return nf;
 }
 
 struct pkg *
@@ -260,10 +291,12 @@ analyzer_failed(struct content *ct, struct consumer *k, int rc)
 {
     struct actx *c = ct->ctx;
     const struct analyzer *saved = c->an;
+    void *saved_shared = c->an_shared;
 
-    c->an = k->an;
+    USE(c, k);
     actx_problem(c, MOAT_FAILED, ct->e->path, "analyzer failed: %s", moat_strerror(rc));
     c->an = saved;
+    c->an_shared = saved_shared;
     k->active = 0;
 }
 
@@ -278,7 +311,7 @@ fan_out(struct content *ct, const void *p, size_t n)
         int rc;
         if (!k->active || k->want != WANT_STREAM)
             continue;
-        ct->ctx->an = k->an;
+        USE(ct->ctx, k);
         rc = k->an->stream_chunk(ct->ctx, k->state, p, n);
         if (rc < 0)
             analyzer_failed(ct, k, rc);
@@ -290,7 +323,7 @@ fan_out(struct content *ct, const void *p, size_t n)
         ct->whole_active = 0;
         for (i = 0; i < ct->ncons; i++) {
             if (ct->cons[i].want == WANT_WHOLE && ct->cons[i].active) {
-                ct->ctx->an = ct->cons[i].an;
+                USE(ct->ctx, &ct->cons[i]);
                 actx_problem(ct->ctx, MOAT_FAILED, ct->e->path,
                              "file is larger than its header said; not analysed");
                 ct->cons[i].active = 0;
@@ -351,7 +384,10 @@ dispatch_with(const struct analyzer *const *table, size_t count, struct actx *c,
     ct.e = e;
     for (i = 0; i < count && ct.ncons < MAX_CONSUMERS; i++) {
         const struct analyzer *an = table[i];
-        enum want w = an->wants(e);
+        enum want w;
+        if (an->init && (!c->shared || !c->shared[i]))
+            continue; /* switched off for this scan (see analyzer.h, init) */
+        w = an->wants(e);
         struct consumer *k;
         if (w == WANT_NO)
             continue;
@@ -362,6 +398,7 @@ dispatch_with(const struct analyzer *const *table, size_t count, struct actx *c,
         if (e->le->type != ENTRY_REG)
             continue; /* only regular files have content; symlinks resolve later */
         c->an = an;
+        c->an_shared = c->shared ? c->shared[i] : NULL;
         if (w == WANT_WHOLE && e->le->size > whole_limit(an, c->limits)) {
             actx_problem(c, MOAT_FAILED, e->path,
                          "file of %llu bytes exceeds this analyzer's limit of %zu; not analysed",
@@ -375,6 +412,7 @@ dispatch_with(const struct analyzer *const *table, size_t count, struct actx *c,
         }
         k = &ct.cons[ct.ncons++];
         k->an = an;
+        k->shared = c->an_shared;
         k->want = w;
         k->active = 1;
         if (w == WANT_WHOLE && whole_limit(an, c->limits) > whole_max)
@@ -405,7 +443,7 @@ dispatch_with(const struct analyzer *const *table, size_t count, struct actx *c,
         ct.whole_active = 1;
     }
     if (puller && puller->active) {
-        c->an = puller->an;
+        USE(c, puller);
         int r = puller->an->pull(c, e, &ct);
         if (r < 0 && !ct.broken)
             analyzer_failed(&ct, puller, r);
@@ -427,7 +465,7 @@ dispatch_with(const struct analyzer *const *table, size_t count, struct actx *c,
         int r = 0;
         if (!k->active)
             continue;
-        c->an = k->an;
+        USE(c, k);
         if (k->want == WANT_WHOLE && ct.whole_active) {
             r = k->an->whole(c, e, ct.whole.data ? ct.whole.data : "", ct.whole.len);
         } else if ((k->want == WANT_STREAM || (k->want == WANT_NO && k->state)) &&

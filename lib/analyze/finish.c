@@ -216,3 +216,87 @@ finish_canonical(struct finish_ctx *f, const char *path, char *out, size_t outle
     memcpy(out, p, strlen(p) + 1);
     return 0;
 }
+
+int
+finish_add_finding(struct finish_ctx *f, const struct layer_finding *lf, int layer, int removed)
+{
+    struct finish_finding *ff;
+
+    if (!f->findings.esize)
+        vec_init(&f->findings, sizeof(struct finish_finding), 1000000);
+    ff = vec_push(&f->findings);
+    if (!ff)
+        return MOAT_ENOMEM;
+    ff->f = *lf;
+    ff->layer = layer;
+    ff->removed = removed;
+    return 0;
+}
+
+void *
+finish_shared(struct finish_ctx *f, const struct analyzer *self)
+{
+    size_t i;
+
+    if (!f->shared)
+        return NULL;
+    for (i = 0; i < analyzer_count; i++)
+        if (analyzer_table[i] == self)
+            return f->shared[i];
+    return NULL;
+}
+
+static int
+is_os_pkg(const struct pkg *p)
+{
+    return p->type == MOAT_PKG_DEB || p->type == MOAT_PKG_APK || p->type == MOAT_PKG_RPM;
+}
+
+/* Index of every file listed by an OS package, by canonical path. Keys
+ * point into the packages' own strings when the path is already canonical
+ * (almost always), so the index costs a map slot per file, not a copy. */
+static int
+build_owners(struct finish_ctx *f)
+{
+    struct rec_iter it = {0, 0};
+    struct rec *r;
+    char canon[MOAT_LIMIT_PATH + 1];
+    size_t i, j;
+
+    map_init(&f->owners);
+    f->owners_built = 1;
+    while ((r = finish_next(f, NULL, &it)) != NULL) {
+        if (r->kind != REC_PKGS)
+            continue;
+        for (i = 0; i < r->npkgs; i++) {
+            const struct pkg *p = &r->pkgs[i];
+            if (!is_os_pkg(p))
+                continue;
+            for (j = 0; j < p->nfiles; j++) {
+                const char *path = p->files[j], *key;
+                while (*path == '/')
+                    path++;
+                if (finish_canonical(f, path, canon, sizeof(canon)) != 0)
+                    continue;
+                key = strcmp(canon, path) == 0 ? path : arena_strdup(f->arena, canon);
+                if (!key || map_put(&f->owners, key, (void *)p, NULL) != 0)
+                    return MOAT_ENOMEM;
+            }
+        }
+    }
+    return 0;
+}
+
+const struct pkg *
+finish_owner(struct finish_ctx *f, const char *path)
+{
+    char canon[MOAT_LIMIT_PATH + 1];
+
+    if (!f->owners_built && build_owners(f) != 0)
+        return NULL;
+    while (*path == '/')
+        path++;
+    if (finish_canonical(f, path, canon, sizeof(canon)) != 0)
+        return NULL;
+    return map_get(&f->owners, canon);
+}

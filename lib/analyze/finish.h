@@ -10,6 +10,14 @@
 #include "image/fs.h"
 #include "image/image.h"
 
+/* A finding made by an analyzer's finish step (about the merged image or
+ * its config, not one file as it streamed past). */
+struct finish_finding {
+    struct layer_finding f;     /* strings in f->arena */
+    int layer;                  /* -1: the image as a whole (its config) */
+    int removed;
+};
+
 struct finish_ctx {
     struct image_desc *img;
     struct layer_result *layers;
@@ -18,6 +26,10 @@ struct finish_ctx {
     struct arena *arena;        /* lives as long as the result */
     struct moat_distro distro;  /* set by the os analyzer */
     struct vec problems;        /* struct moat_problem */
+    struct vec findings;        /* struct finish_finding */
+    void *const *shared;        /* analyzers' init() states (analyzer_table order) */
+    struct map owners;          /* canonical path -> OS struct pkg (lazy) */
+    int owners_built;
 };
 
 struct rec_iter {
@@ -32,6 +44,21 @@ struct rec *finish_next_any(struct finish_ctx *f, const struct analyzer *an,
 void finish_problem(struct finish_ctx *f, enum moat_grade g, int layer, const char *path,
                     const char *source, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/* Adds a finding about the merged image (copy of *lf; strings must live in
+ * f->arena or a layer arena). layer -1: the image config. */
+int finish_add_finding(struct finish_ctx *f, const struct layer_finding *lf, int layer,
+                       int removed);
+
+/* The analyzer's shared state from init(), or NULL. */
+void *finish_shared(struct finish_ctx *f, const struct analyzer *self);
+
+/* The OS package (dpkg, apk, rpm) that lists path among its files, or NULL.
+ * path: image path with or without a leading '/'; directory symlinks are
+ * resolved on both sides (/bin/sh finds usr/bin/sh on merged-/usr). Built
+ * on first use from the packages the OS analyzers' finish steps completed,
+ * so call it from analyzers listed after them. */
+const struct pkg *finish_owner(struct finish_ctx *f, const char *path);
 
 /* ---- used by the scan driver (lib/scan.c) ---- */
 

@@ -379,8 +379,8 @@ out:
 }
 
 int
-layer_scan(struct image_desc *img, size_t index, const struct moat_limits *lim,
-           volatile int *abort, struct layer_result *lr)
+layer_scan(struct image_desc *img, size_t index, const struct layer_env *env,
+           struct layer_result *lr)
 {
     const struct layer_desc *ld = &img->layers[index];
     struct blob *blob = NULL;
@@ -392,20 +392,22 @@ layer_scan(struct image_desc *img, size_t index, const struct moat_limits *lim,
         fatal(lr, "%s", err);
         return -1;
     }
-    return layer_scan_blob(blob, ld->compression, ld->digest, ld->diff_id, ld->size, lim, abort,
-                           lr);
+    return layer_scan_blob(blob, ld->compression, ld->digest, ld->diff_id, ld->size, env, lr);
 }
 
 int
 layer_scan_blob(struct blob *blob, enum compression declared, const char *digest,
-                const char *diff_id, int64_t size_hint, const struct moat_limits *lim,
-                volatile int *abort, struct layer_result *lr)
+                const char *diff_id, int64_t size_hint, const struct layer_env *env,
+                struct layer_result *lr)
 {
+    const struct moat_limits *lim = env->lim;
     struct layer_stream *st = NULL;
     struct actx c;
     int rc;
 
-    actx_init(&c, lr, lim, abort);
+    actx_init(&c, lr, lim, env->abort);
+    c.opt = env->opt;
+    c.shared = env->shared;
     rc = stream_open(blob, declared, digest, diff_id, lim, 1, size_hint, &st);
     if (rc) {
         fatal(lr, "%s", st ? stream_error(st) : "out of memory");

@@ -237,15 +237,17 @@ out:
 }
 
 int
-rootfs_scan(struct image_desc *img, const struct moat_limits *lim, volatile int *abort,
-            struct layer_result *lr)
+rootfs_scan(struct image_desc *img, const struct layer_env *env, struct layer_result *lr)
 {
+    const struct moat_limits *lim = env->lim;
     struct actx c;
     struct walk *w;
     struct stat st;
     int fd, rc;
 
-    actx_init(&c, lr, lim, abort);
+    actx_init(&c, lr, lim, env->abort);
+    c.opt = env->opt;
+    c.shared = env->shared;
     fd = open(img->rootfs_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0) {
         snprintf(lr->fatal_msg, sizeof(lr->fatal_msg), "%s: %s", img->rootfs_path,

@@ -221,6 +221,8 @@ report_json(FILE *out, const struct moat_result *res, const struct moat_report_o
             set(fo, "ecosystem", str_or_null(sb, f->ecosystem));
             set(fo, "published", str_or_null(sb, f->published));
             set(fo, "suppressed", str_or_null(sb, f->suppressed));
+            set(fo, "removed", json_boolean(f->removed));
+            set(fo, "offset", f->offset >= 0 ? json_integer((json_int_t)f->offset) : json_null());
             json_array_append_new(fa, fo);
         }
         set(doc, "findings", fa);

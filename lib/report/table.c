@@ -50,34 +50,38 @@ sev_color(const struct moat_report_options *o, const char *sev)
     return "";
 }
 
-/* Vulnerabilities and malicious packages, worst first; suppressed ones are
+/* Findings about packages (vulnerabilities, malicious packages) and about
+ * files (malware, secrets, tampering, ...), worst first; suppressed ones are
  * counted at the end, not listed. */
 static void
 table_findings(FILE *out, const struct moat_result *res, const struct moat_report_options *o)
 {
     const char *bold = c(o, "\033[1m"), *reset = c(o, "\033[0m");
-    size_t i, k, active = 0, suppressed = 0;
+    size_t i, k, pkg = 0, file = 0, suppressed = 0;
 
     for (i = 0; i < res->nfindings; i++) {
         if (res->findings[i].suppressed)
             suppressed++;
+        else if (res->findings[i].package >= 0)
+            pkg++;
         else
-            active++;
+            file++;
     }
-    if (!res->nfindings)
-        return;
-    fprintf(out, "\n%sFINDINGS (%zu)%s\n", bold, active, reset);
-    fprintf(out, "  %-8s  %-20s  %-28s  %-16s  %-16s  %s\n", "SEVERITY", "ID", "PACKAGE",
-            "INSTALLED", "FIXED", "TITLE");
-    for (k = 0; k < 5; k++) {
+    if (pkg) {
+        fprintf(out, "\n%sVULNERABILITIES (%zu)%s\n", bold, pkg, reset);
+        fprintf(out, "  %-8s  %-20s  %-28s  %-16s  %-16s  %s\n", "SEVERITY", "ID", "PACKAGE",
+                "INSTALLED", "FIXED", "TITLE");
+    }
+    for (k = 0; pkg && k < 5; k++) {
         for (i = 0; i < res->nfindings; i++) {
             const struct moat_finding *f = &res->findings[i];
-            const struct moat_package *p = f->package >= 0 ? &res->packages[f->package] : NULL;
+            const struct moat_package *p;
             char name[256];
-            if (f->suppressed || strcmp(f->severity, sevs[k]) != 0)
+            if (f->suppressed || f->package < 0 || strcmp(f->severity, sevs[k]) != 0)
                 continue;
-            snprintf(name, sizeof(name), "%s%s%s", p && p->ns ? p->ns : "",
-                     p && p->ns ? "/" : "", p ? p->name : "-");
+            p = &res->packages[f->package];
+            snprintf(name, sizeof(name), "%s%s%s", p->ns ? p->ns : "", p->ns ? "/" : "",
+                     p->name);
             fprintf(out, "  %s%-8s%s  ", sev_color(o, f->severity), f->severity, reset);
             trunc_print(out, f->id, 20);
             fputs("  ", out);
@@ -91,6 +95,31 @@ table_findings(FILE *out, const struct moat_result *res, const struct moat_repor
                         16);
             fprintf(out, "  %.70s%s\n", f->title ? f->title : "",
                     strcmp(f->kind, "malware") == 0 ? " [MALWARE]" : "");
+        }
+    }
+    if (file) {
+        fprintf(out, "\n%sFILE FINDINGS (%zu)%s\n", bold, file, reset);
+        fprintf(out, "  %-8s  %-11s  %-24s  %-5s  %s\n", "SEVERITY", "KIND", "RULE", "LAYER",
+                "PATH / EVIDENCE");
+    }
+    for (k = 0; file && k < 5; k++) {
+        static const char *const order[] = {"critical", "high", "medium", "low", "info"};
+        for (i = 0; i < res->nfindings; i++) {
+            const struct moat_finding *f = &res->findings[i];
+            if (f->suppressed || f->package >= 0 || strcmp(f->severity, order[k]) != 0)
+                continue;
+            fprintf(out, "  %s%-8s%s  ", sev_color(o, f->severity), f->severity, reset);
+            trunc_print(out, f->kind, 11);
+            fputs("  ", out);
+            trunc_print(out, f->id, 24);
+            if (f->layer >= 0)
+                fprintf(out, "  %-5d", f->layer);
+            else
+                fprintf(out, "  %-5s", "cfg");
+            fprintf(out, "  %s%s\n", f->path ? f->path : "(image config)",
+                    f->removed ? "  [deleted later, still in the image]" : "");
+            if (f->evidence || f->title)
+                fprintf(out, "  %54s%.100s\n", "", f->evidence ? f->evidence : f->title);
         }
     }
     if (suppressed)

@@ -34,11 +34,8 @@ feed_init(struct feed *f, int layer)
 {
     memset(f, 0, sizeof(*f));
     moat_options_init(&(struct moat_options){0}); /* keeps the symbol linked */
-    {
-        struct moat_options o;
-        moat_options_init(&o);
-        f->lim = o.limits;
-    }
+    moat_options_init(&f->opt);
+    f->lim = f->opt.limits;
     layer_result_init(&f->lr, layer);
     actx_init(&f->c, &f->lr, &f->lim, &f->abort);
 }
@@ -46,6 +43,8 @@ feed_init(struct feed *f, int layer)
 void
 feed_free(struct feed *f)
 {
+    if (f->inited && f->inited->fini)
+        f->inited->fini(f->state);
     layer_result_free(&f->lr);
 }
 
@@ -61,6 +60,16 @@ feed_file(struct feed *f, const struct analyzer *an, const char *path, const voi
 
     if (!le)
         return -1;
+    if (an->init && f->inited != an) {
+        if (f->inited && f->inited->fini)
+            f->inited->fini(f->state);
+        f->state = NULL;
+        f->inited = an;
+        if (an->init(&f->opt, &f->state, f->init_err, sizeof(f->init_err)) != 0)
+            return -2;
+    }
+    f->c.opt = &f->opt;
+    f->c.shared = an->init ? (void *const *)&f->state : NULL;
     le->path = arena_strdup(&f->lr.arena, path);
     le->type = ENTRY_REG;
     le->size = len;

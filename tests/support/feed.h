@@ -14,14 +14,20 @@ struct feed {
     struct layer_result lr;
     struct actx c;
     struct moat_limits lim;
+    struct moat_options opt;   /* given to analyzers' init(); edit before the
+                                  first feed_file() of an analyzer */
     volatile int abort;
     size_t chunk;      /* 0: deliver the file in one block */
+    const struct analyzer *inited; /* the analyzer whose init() state ... */
+    void *state;                   /* ... this is (fini() at feed_free) */
+    char init_err[256];            /* why init() failed, if it did */
 };
 
 void feed_init(struct feed *f, int layer);
 void feed_free(struct feed *f);
-/* Feeds a regular file (mode 0644 unless given) to analyzer an. Returns
- * the dispatcher's result (0 unless the producer failed). */
+/* Feeds a regular file (mode 0644 unless given) to analyzer an (running its
+ * init() with f->opt first, once). Returns the dispatcher's result (0
+ * unless the producer failed), or -2 when init() failed (f->init_err). */
 int feed_file(struct feed *f, const struct analyzer *an, const char *path, const void *buf,
               size_t len, uint32_t mode);
 size_t feed_npkgs(const struct feed *f);
