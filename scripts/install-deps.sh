@@ -9,7 +9,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 BUILD="build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libarchive-dev libisal-dev libzstd-dev libjansson-dev libyaml-dev libsqlite3-dev
-  libcurl4-openssl-dev libssl-dev libcmocka-dev zlib1g-dev"
+  libcurl4-openssl-dev libssl-dev libcmocka-dev zlib1g-dev libyara-dev libhyperscan-dev"
 TEST="python3 zstd isal docker-registry apache2-utils skopeo umoci debootstrap dpkg
   ca-certificates curl ruby rpm db5.3-util gpg gpg-agent openssl
   golang-go binutils zip unzip libslf4j-java libcommons-io-java libguava-java
