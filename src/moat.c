@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"sbom", "inventory an image as CycloneDX or SPDX", cmd_sbom},
     {"version", "print moat's version; 'version cmp' compares versions", cmd_version},
     {"db", "the advisory database: import, update, info", cmd_db},
+    {"verify", "verify an image's cosign signatures with public keys", cmd_verify},
     {"help", "this list", cmd_help},
 };
 

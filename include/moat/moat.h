@@ -484,4 +484,5 @@ void moat_db_info_free(struct moat_db_info *info); /* NULL-safe */
 }
 #endif
 
+#include "moat/trust.h"
 #endif /* MOAT_MOAT_H */

@@ -348,4 +348,48 @@
 #define MOAT_LIMIT_VERSION_RANGE 1024
 #endif
 
+/* Signature verification (lib/trust/, `moat verify`). Bytes of one
+ * signature payload or Sigstore bundle read from a registry or layout. A
+ * cosign simplesigning payload is ~250 bytes and a bundle with certificate
+ * chain and transparency-log proof ~10 KiB, but a DSSE envelope carries its
+ * whole in-toto statement, which for an SBOM attestation reaches a few MiB. */
+#ifndef MOAT_LIMIT_SIG_BLOB
+#define MOAT_LIMIT_SIG_BLOB (4u << 20)
+#endif
+
+/* Signatures examined per image: layers of the sha256-<hex>.sig manifest
+ * plus referrers (and OCI layout entries searched for referrers). cosign
+ * adds a layer per `cosign sign`, so an image re-signed by every pipeline
+ * run has dozens; each costs a download, so a registry listing millions is
+ * cut off here and the rest is reported as not examined. */
+#ifndef MOAT_LIMIT_SIGNATURES
+#define MOAT_LIMIT_SIGNATURES 512
+#endif
+
+/* Longest signature, decoded: RSA-16384 gives 2048 bytes, ECDSA P-521 in
+ * DER at most 139. A longer annotation is not a signature. */
+#ifndef MOAT_LIMIT_SIG_BYTES
+#define MOAT_LIMIT_SIG_BYTES 4096
+#endif
+
+/* A public key file (--key): an RSA-16384 key in PEM is ~3 KiB. */
+#ifndef MOAT_LIMIT_KEY_FILE
+#define MOAT_LIMIT_KEY_FILE (64u << 10)
+#endif
+
+/* RSA key sizes accepted for signatures: below 2048 bits a key can be
+ * factored (sigstore refuses them as well); above 16384 bits no tool
+ * generates one and each check costs milliseconds per signature. */
+#ifndef MOAT_LIMIT_RSA_MIN_BITS
+#define MOAT_LIMIT_RSA_MIN_BITS 2048
+#endif
+#ifndef MOAT_LIMIT_RSA_MAX_BITS
+#define MOAT_LIMIT_RSA_MAX_BITS 16384
+#endif
+
+/* Keys given to one verification: every signature is tried with each. */
+#ifndef MOAT_LIMIT_VERIFY_KEYS
+#define MOAT_LIMIT_VERIFY_KEYS 64
+#endif
+
 #endif /* MOAT_BASE_LIMITS_H */

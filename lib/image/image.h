@@ -73,6 +73,12 @@ void image_desc_free(struct image_desc *img); /* NULL-safe, frees img */
 int image_open(const char *target, const struct moat_options *opt, struct image_desc **out,
                char *err, size_t errlen);
 
+/* Splits the "PATH[:REF|@DIGEST]" of an oci:, oci-archive: or docker-archive:
+ * target: "@sha256:" separates a digest; otherwise the longest prefix that
+ * exists is the path and the rest after ':' the reference. OUT: *path and
+ * *ref malloc'd (caller frees; *ref NULL when none). 0 or MOAT_ENOMEM. */
+int image_split_path_ref(const char *s, char **path, char **ref);
+
 /* ---- shared by the transports (lib/image/manifest.c) ---- */
 
 /* Parses a JSON document with moat's limits; returns a json_t* (void* to

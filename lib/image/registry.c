@@ -528,6 +528,8 @@ struct req {
     const char *accept;     /* Accept header line, or NULL */
     const char *fixed_auth; /* token requests: Authorization for auth_origin */
     const char *auth_origin;
+    int any_dcd;            /* Docker-Content-Digest may name something else
+                               (referrers lists): not checked against the body */
 };
 
 static int request(struct registry *reg, struct xfer *x, const char *url, const struct req *rq,
@@ -1065,7 +1067,7 @@ fetch_doc(struct registry *reg, struct xfer *x, const char *url, const struct re
         return rc;
     snprintf(what, sizeof(what), "%s: %s", reg->label, rq->what);
     *n = x->doc.len;
-    if (x->head.dcd[0]) {
+    if (x->head.dcd[0] && !rq->any_dcd) {
         if (digest_parse(x->head.dcd, algo) != 0) {
             snprintf(err, errlen, "%s: malformed Docker-Content-Digest header", what);
             return MOAT_EINVAL;
@@ -1081,7 +1083,7 @@ fetch_doc(struct registry *reg, struct xfer *x, const char *url, const struct re
     }
     if (want)
         snprintf(digest, DIGEST_MAX, "%s", want);
-    else if (x->head.dcd[0])
+    else if (x->head.dcd[0] && !rq->any_dcd)
         snprintf(digest, DIGEST_MAX, "%s", x->head.dcd);
     else
         digest_sha256(x->doc.data ? x->doc.data : "", *n, digest);
@@ -1232,13 +1234,16 @@ dup_opt(const char *s, int *oom)
     return d;
 }
 
-int
-registry_open(struct image_desc *img, const char *refstr, const struct moat_options *opt, char *err,
-              size_t errlen)
+/* A transport for refstr (without "docker://"), not yet connected. On 0,
+ * *out is the caller's (free with reg_free); on an error it is NULL. */
+static int
+registry_new(const char *refstr, const struct moat_options *opt, struct registry **out, char *err,
+             size_t errlen)
 {
     struct registry *reg;
     int oom = 0, rc;
 
+    *out = NULL;
     pthread_once(&curl_once, curl_init_once);
     if (curl_init_rc != CURLE_OK) {
         snprintf(err, errlen, "docker://%s: cannot initialise libcurl: %s", refstr,
@@ -1254,12 +1259,12 @@ registry_open(struct image_desc *img, const char *refstr, const struct moat_opti
     }
     reg->base.open_blob = reg_open_blob;
     reg->base.free = reg_free;
-    img->src = &reg->base; /* freed with img from here on */
     rc = registry_parse_ref(refstr, &reg->ref, err, errlen);
     if (rc) {
         char tmp[512];
         snprintf(tmp, sizeof(tmp), "%s", err);
         snprintf(err, errlen, "docker://%s: %s", refstr, tmp);
+        reg_free(&reg->base);
         return rc;
     }
     if (opt) {
@@ -1269,10 +1274,27 @@ registry_open(struct image_desc *img, const char *refstr, const struct moat_opti
         reg->opt_pass = dup_opt(opt->password, &oom);
         reg->docker_config = dup_opt(opt->docker_config, &oom);
     }
-    if (oom)
+    if (oom) {
+        reg_free(&reg->base);
         return MOAT_ENOMEM;
+    }
     snprintf(reg->origin, sizeof(reg->origin), "https://%s", reg->ref.api_host);
     snprintf(reg->label, sizeof(reg->label), "%s/%s", reg->ref.host, reg->ref.repo);
+    *out = reg;
+    return 0;
+}
+
+int
+registry_open(struct image_desc *img, const char *refstr, const struct moat_options *opt, char *err,
+              size_t errlen)
+{
+    struct registry *reg;
+    int rc;
+
+    rc = registry_new(refstr, opt, &reg, err, errlen);
+    if (rc)
+        return rc;
+    img->src = &reg->base; /* freed with img from here on */
     if (reg->ref.tag[0])
         img->name =
             arena_printf(&img->arena, "%s/%s:%s", reg->ref.host, reg->ref.repo, reg->ref.tag);
@@ -1281,4 +1303,86 @@ registry_open(struct image_desc *img, const char *refstr, const struct moat_opti
     if (!img->name)
         return MOAT_ENOMEM;
     return resolve(reg, img, opt, err, errlen);
+}
+
+/* ---- single documents, for signature verification (lib/trust/) ---- */
+
+int
+registry_client_open(const char *refstr, const struct moat_options *opt, struct registry **out,
+                     char *err, size_t errlen)
+{
+    return registry_new(refstr, opt, out, err, errlen);
+}
+
+const struct reg_ref *
+registry_client_ref(const struct registry *reg)
+{
+    return &reg->ref;
+}
+
+void
+registry_client_free(struct registry *reg)
+{
+    if (reg)
+        reg_free(&reg->base);
+}
+
+/* GET /v2/<repo>/<kind>/<ref> as a document of at most MOAT_LIMIT_JSON_DOC
+ * bytes. */
+static int
+get_doc(struct registry *reg, const char *kind, const char *ref, const char *accept,
+        const char *want, int any_dcd, char **body, size_t *n, char digest[DIGEST_MAX],
+        char *ctype, size_t ctlen, char *err, size_t errlen)
+{
+    struct xfer x;
+    struct req rq = {0};
+    char url[1024], what[400], dg[DIGEST_MAX];
+    int rc;
+
+    *body = NULL;
+    *n = 0;
+    if ((size_t)snprintf(url, sizeof(url), "%s/v2/%s/%s/%s", reg->origin, reg->ref.repo, kind,
+                         ref) >= sizeof(url)) {
+        snprintf(err, errlen, "%s: reference too long", reg->label);
+        return MOAT_EINVAL;
+    }
+    snprintf(what, sizeof(what), "%.*s %.200s", (int)strlen(kind) - 1, kind, ref);
+    rq.what = what;
+    rq.accept = accept;
+    rq.any_dcd = any_dcd;
+    rc = xfer_init(&x, reg, 0);
+    if (!rc)
+        rc = fetch_doc(reg, &x, url, &rq, want, body, n, dg, err, errlen);
+    if (!rc && digest)
+        snprintf(digest, DIGEST_MAX, "%s", dg);
+    if (!rc && ctype)
+        snprintf(ctype, ctlen, "%s", x.head.ctype);
+    xfer_free(&x);
+    return rc;
+}
+
+int
+registry_get_manifest(struct registry *reg, const char *ref, const char *want, char **body,
+                      size_t *n, char digest[DIGEST_MAX], char *ctype, size_t ctlen, char *err,
+                      size_t errlen)
+{
+    static const char accept[] = ACCEPT_MANIFESTS;
+
+    return get_doc(reg, "manifests", ref, accept, want, 0, body, n, digest, ctype, ctlen, err,
+                   errlen);
+}
+
+int
+registry_get_blob(struct registry *reg, const char *digest, char **body, size_t *n, char *err,
+                  size_t errlen)
+{
+    return get_doc(reg, "blobs", digest, NULL, digest, 0, body, n, NULL, NULL, 0, err, errlen);
+}
+
+int
+registry_get_referrers(struct registry *reg, const char *digest, char **body, size_t *n,
+                       char *ctype, size_t ctlen, char *err, size_t errlen)
+{
+    return get_doc(reg, "referrers", digest, "Accept: " MT_OCI_INDEX, NULL, 1, body, n, NULL,
+                   ctype, ctlen, err, errlen);
 }

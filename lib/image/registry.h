@@ -95,4 +95,37 @@ int registry_header_line(struct reg_head *h, const char *p, size_t n);
 size_t registry_base64_encode(const void *in, size_t n, char *out);
 long registry_base64_decode(const char *in, size_t n, unsigned char *out, size_t outlen);
 
+/* ---- single documents (lib/trust/ reads signatures with these) ----
+ * A registry transport that fetches what its caller names, with the same
+ * authentication, TLS and redirect rules as an image scan. Every answer is
+ * capped at MOAT_LIMIT_JSON_DOC bytes. */
+struct moat_options;
+struct registry;
+
+/* Parses refstr (without "docker://") and prepares a transport; nothing is
+ * sent yet. Returns 0 (OUT: *out, free with registry_client_free), or
+ * MOAT_E* with err filled. */
+int registry_client_open(const char *refstr, const struct moat_options *opt, struct registry **out,
+                         char *err, size_t errlen);
+const struct reg_ref *registry_client_ref(const struct registry *reg);
+void registry_client_free(struct registry *reg); /* NULL-safe */
+
+/* GET /v2/<repo>/manifests/<ref> (a tag or a digest), accepting OCI and
+ * Docker manifests and indexes. The body is checked against want when
+ * given, and against the Docker-Content-Digest header when the registry
+ * sends one. OUT: *body (malloc'd, NUL-terminated, caller frees) of *n
+ * bytes; digest (may be NULL) gets its digest; ctype (may be NULL) the
+ * Content-Type. Returns 0, MOAT_ENOENT for 404, or another MOAT_E*. */
+int registry_get_manifest(struct registry *reg, const char *ref, const char *want, char **body,
+                          size_t *n, char digest[DIGEST_MAX], char *ctype, size_t ctlen, char *err,
+                          size_t errlen);
+/* GET /v2/<repo>/blobs/<digest>, verified against digest. As above. */
+int registry_get_blob(struct registry *reg, const char *digest, char **body, size_t *n, char *err,
+                      size_t errlen);
+/* GET /v2/<repo>/referrers/<digest> (OCI distribution 1.1): an image index
+ * listing the manifests whose subject is digest. MOAT_ENOENT for 404 (a
+ * registry without the referrers API answers so). As above. */
+int registry_get_referrers(struct registry *reg, const char *digest, char **body, size_t *n,
+                           char *ctype, size_t ctlen, char *err, size_t errlen);
+
 #endif

@@ -26,9 +26,8 @@ exists(const char *p)
     return stat(p, &st) == 0;
 }
 
-/* Splits "PATH[:REF|@DIGEST]" into path and ref (both malloc'd). */
-static int
-split_path_ref(const char *s, char **path, char **ref)
+int
+image_split_path_ref(const char *s, char **path, char **ref)
 {
     const char *at = strstr(s, "@sha256:");
     size_t n = strlen(s), i;
@@ -149,7 +148,7 @@ image_open(const char *target, const struct moat_options *opt, struct image_desc
     } else if (strcmp(transport, "rootfs") == 0) {
         path = strdup(rest);
     } else {
-        rc = split_path_ref(rest, &path, &ref);
+        rc = image_split_path_ref(rest, &path, &ref);
         if (rc)
             goto out;
     }
