@@ -21,6 +21,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
 /* Prints "moat: <message>" to stderr. */

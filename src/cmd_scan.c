@@ -105,7 +105,8 @@ parse_scanners(const char *arg, struct scan_args *a)
     } names[] = {
         {"malware", MOAT_DETECT_MALWARE},         {"secret", MOAT_DETECT_SECRETS},
         {"integrity", MOAT_DETECT_INTEGRITY},     {"persistence", MOAT_DETECT_PERSISTENCE},
-        {"unmanaged", MOAT_DETECT_UNMANAGED},
+        {"unmanaged", MOAT_DETECT_UNMANAGED},     {"config", MOAT_DETECT_CONFIG},
+        {"misconfig", MOAT_DETECT_CONFIG}, /* Trivy's name for it */
     };
     const char *p = arg;
     size_t i;
@@ -122,7 +123,7 @@ parse_scanners(const char *arg, struct scan_args *a)
                     break;
             if (i == sizeof(names) / sizeof(names[0])) {
                 cli_error("--scanners: unknown scanner '%.*s' (vuln, malware, secret, "
-                          "integrity, persistence, unmanaged)", (int)n, p);
+                          "integrity, persistence, unmanaged, config)", (int)n, p);
                 return -1;
             }
             a->opt.detect.enabled |= names[i].bit;

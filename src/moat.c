@@ -17,6 +17,7 @@ static const struct command commands[] = {
     {"version", "print moat's version; 'version cmp' compares versions", cmd_version},
     {"db", "the advisory database: import, update, info", cmd_db},
     {"verify", "verify an image's cosign signatures with public keys", cmd_verify},
+    {"audit", "check Dockerfiles, compose, Kubernetes, daemon config or --host", cmd_audit},
     {"help", "this list", cmd_help},
 };
 

@@ -55,7 +55,8 @@ struct moat_limits {
 #define MOAT_DETECT_INTEGRITY 0x04   /* package files against their digests */
 #define MOAT_DETECT_PERSISTENCE 0x08 /* backdoors: cron, ld.so.preload, ... */
 #define MOAT_DETECT_UNMANAGED 0x10   /* software no package manager knows */
-#define MOAT_DETECT_ALL 0x1f
+#define MOAT_DETECT_CONFIG 0x20      /* image configuration checks (lib/config) */
+#define MOAT_DETECT_ALL 0x3f
 
 struct moat_detect_options {
     unsigned enabled;                 /* MOAT_DETECT_* bits (default: all) */
@@ -484,5 +485,6 @@ void moat_db_info_free(struct moat_db_info *info); /* NULL-safe */
 }
 #endif
 
+#include "moat/checks.h"
 #include "moat/trust.h"
 #endif /* MOAT_MOAT_H */

@@ -392,4 +392,49 @@
 #define MOAT_LIMIT_VERIFY_KEYS 64
 #endif
 
+/* Configuration checks (lib/config/, `moat audit`). Largest file `moat
+ * audit` reads: Dockerfiles and daemon.json are a few KiB; Kubernetes
+ * manifests bundling every CRD of an operator reach a few MiB. A YAML tree
+ * costs ~60 bytes per node, so the file cap also bounds the tree. */
+#ifndef MOAT_LIMIT_AUDIT_FILE
+#define MOAT_LIMIT_AUDIT_FILE (16u << 20)
+#endif
+
+/* YAML nodes (scalars, sequences, mappings, aliases) in one audited file.
+ * A 16 MiB manifest bundle holds about a million; more is an attempt to
+ * exhaust memory with tiny nodes. */
+#ifndef MOAT_LIMIT_YAML_NODES
+#define MOAT_LIMIT_YAML_NODES 2000000
+#endif
+
+/* Words kept per simple shell command when judging a RUN step. The longest
+ * real ones are package lists of a few hundred names; words past the cap
+ * are skipped (the command is still judged on the first ones). */
+#ifndef MOAT_LIMIT_SHELL_WORDS
+#define MOAT_LIMIT_SHELL_WORDS 1024
+#endif
+
+/* Findings of one configuration check per image or file (setuid files,
+ * containers of a manifest bundle): past it, one more finding says how many
+ * were left out, so a pathological image cannot flood the report. */
+#ifndef MOAT_LIMIT_CHECK_FINDINGS
+#define MOAT_LIMIT_CHECK_FINDINGS 200
+#endif
+
+/* `moat audit --host`: containers inspected through the Engine API (one
+ * request each), and the seconds allowed for each request. A daemon that
+ * does not answer in time is reported, not waited for. */
+#ifndef MOAT_LIMIT_HOST_CONTAINERS
+#define MOAT_LIMIT_HOST_CONTAINERS 4096
+#endif
+#ifndef MOAT_LIMIT_ENGINE_SECONDS
+#define MOAT_LIMIT_ENGINE_SECONDS 10
+#endif
+
+/* Bytes read from /proc/net/tcp or tcp6: ~150 bytes per socket, so this is
+ * room for 400,000 sockets, beyond any real host. */
+#ifndef MOAT_LIMIT_PROC_NET
+#define MOAT_LIMIT_PROC_NET (64u << 20)
+#endif
+
 #endif /* MOAT_BASE_LIMITS_H */

@@ -95,6 +95,13 @@ L:MIT
 """
 
 
+def vulns(report):
+    """The advisory findings: vulnerabilities and malicious packages (MAL-
+    records); the detectors and configuration checks add findings of other
+    kinds, without a package."""
+    return [f for f in report["findings"] if f.get("package")]
+
+
 def debian_image():
     base = debian_base([
         {"Package": "libssl3", "Version": "3.0.11-1~deb12u2", "Source": "openssl"},
@@ -134,7 +141,7 @@ class Distros(MoatTest):
 
     def findings(self, r):
         out = {}
-        for f in r["findings"]:
+        for f in vulns(r):
             pkg = f["package"].split("@")[0].split("/")[-1]
             out.setdefault(pkg, {})[f["id"]] = f
         return out
@@ -280,7 +287,7 @@ class Distros(MoatTest):
                                   "HOME": work("nowhere")})
         self.assertEqual(code, 0, err)
         r = json.loads(out)
-        self.assertEqual(r["findings"], [])
+        self.assertEqual(vulns(r), [])
         self.assertTrue(any("vulnerabilities were not checked" in e["message"]
                             for e in r["errors"]))
 
@@ -419,7 +426,7 @@ class RealCorpora(MoatTest):
         r = scan_json("oci:" + d, "--db", self.db)
         self.assertEqual(r["errors"], [])
         found = {}
-        for f in r["findings"]:
+        for f in vulns(r):
             p = next(x for x in all_packages(r) if x["purl"] == f["package"])
             found.setdefault((p["type"], p["name"]), set()).update([f["id"]] + f["aliases"])
         checks = [("pypi", n, v, "PyPI", Version, canonicalize_name) for n, v in py.items()]
@@ -439,7 +446,7 @@ class RealCorpora(MoatTest):
             total += len(want)
             self.assertTrue(want <= got, "%s %s %s: missing %s" % (typ, name, ver, want - got))
             # every finding comes from an expected record (ids are merged with aliases)
-            groups = [f for f in r["findings"] if f["package"].split("@")[0].endswith(
+            groups = [f for f in vulns(r) if f["package"].split("@")[0].endswith(
                 canonicalize_name(name) if typ == "pypi" else name.split("/")[-1])]
             for f in groups:
                 self.assertTrue(set([f["id"]] + f["aliases"]) & want,
