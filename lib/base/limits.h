@@ -437,4 +437,21 @@
 #define MOAT_LIMIT_PROC_NET (64u << 20)
 #endif
 
+/* Integrity detector (lib/detect/integrity.c). Findings listed per image:
+ * an image whose every package file differs (a layer that re-copied the
+ * whole /usr, a strip run) would otherwise list 100,000 findings that say
+ * one thing; the rest are counted in one problem. */
+#ifndef MOAT_LIMIT_INTEGRITY_FINDINGS
+#define MOAT_LIMIT_INTEGRITY_FINDINGS 10000
+#endif
+
+/* Layer entries the integrity check may walk back, in all, to find the
+ * target of hard links whose target a later entry or layer shadowed (the
+ * usual target is found by one lookup). A crafted layer of a million hard
+ * links to a shadowed file would otherwise cost a million walks of the
+ * layer; past the budget such links are reported as not checked. */
+#ifndef MOAT_LIMIT_INTEGRITY_LINK_SCAN
+#define MOAT_LIMIT_INTEGRITY_LINK_SCAN 20000000ULL
+#endif
+
 #endif /* MOAT_BASE_LIMITS_H */
