@@ -454,4 +454,54 @@
 #define MOAT_LIMIT_INTEGRITY_LINK_SCAN 20000000ULL
 #endif
 
+/* Persistence detector (lib/detect/persistence.c). The text files it reads
+ * whole: crontabs, systemd units, login and boot scripts, passwd, shadow,
+ * sshd_config, authorized_keys, ld.so.preload. Real ones stay below 100 KiB
+ * (an /etc/passwd of a few thousand accounts is ~300 KiB); a larger one is
+ * reported as not checked rather than held in memory. */
+#ifndef MOAT_LIMIT_PERSIST_FILE
+#define MOAT_LIMIT_PERSIST_FILE (1u << 20)
+#endif
+
+/* Findings listed per file (suspicious lines of one script) and per rule
+ * over the merged filesystem (setuid files, executables in /tmp); the rest
+ * are counted in a warning, so that a script of a million bad lines or a
+ * million planted files do not become a million findings. */
+#ifndef MOAT_LIMIT_PERSIST_FINDINGS
+#define MOAT_LIMIT_PERSIST_FINDINGS 16
+#endif
+#ifndef MOAT_LIMIT_PERSIST_FS_FINDINGS
+#define MOAT_LIMIT_PERSIST_FS_FINDINGS 100
+#endif
+
+/* Setuid files and executables in temporary or hidden places whose owner
+ * the persistence detector looks up itself (a map of these paths and one
+ * walk of the packages' file lists) instead of building the index of every
+ * packaged file (100k+ paths, ~6 MiB on a large image). A real image has
+ * tens; past this many the full index is no dearer. */
+#ifndef MOAT_LIMIT_PERSIST_OWNER_CANDIDATES
+#define MOAT_LIMIT_PERSIST_OWNER_CANDIDATES 10000
+#endif
+
+/* Nesting the shell-code reader follows: $( ) in ( ) in sh -c '...' in a
+ * here-document, and sshd_config Include levels. Real scripts nest three or
+ * four levels; each level costs a stack frame of ~2 KiB, and deeper text is
+ * skipped as data. */
+#ifndef MOAT_LIMIT_PERSIST_NEST
+#define MOAT_LIMIT_PERSIST_NEST 8
+#endif
+
+/* Items kept from one file until the finish step (sshd_config directives
+ * that matter, ld.so.preload entries, LD_PRELOAD entries of the config).
+ * Real files hold a handful. */
+#ifndef MOAT_LIMIT_PERSIST_ITEMS
+#define MOAT_LIMIT_PERSIST_ITEMS 4096
+#endif
+
+/* Decoded bytes of one public key in authorized_keys: an 8192-bit RSA key
+ * is ~1 KiB, an OpenSSH certificate a few KiB. */
+#ifndef MOAT_LIMIT_PERSIST_KEY_BLOB
+#define MOAT_LIMIT_PERSIST_KEY_BLOB (16u << 10)
+#endif
+
 #endif /* MOAT_BASE_LIMITS_H */
