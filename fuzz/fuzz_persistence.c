@@ -75,8 +75,7 @@ finish_round(const uint8_t *data, size_t size)
     analyzer_persistence.finish(&fc, &analyzer_persistence);
     vec_free(&fc.findings);
     vec_free(&fc.problems);
-    if (fc.owners_built)
-        map_free(&fc.owners);
+    finish_owners_free(&fc);
     arena_free(&a);
     free(cfg);
     fs_free(&fs);

@@ -25,6 +25,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +175,13 @@ run_passes(struct pass *ps, unsigned threads)
         worker(ps); /* could not start threads: do it here */
     for (i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
+#ifdef __GLIBC__
+    /* The workers' inflate rings and file buffers are free now, but glibc
+     * keeps freed pages of its thread arenas; hand them back before the
+     * merge and the analyzers' finish build their indexes, so they do not
+     * count twice in the scan's peak memory. */
+    malloc_trim(0);
+#endif
     return 0;
 }
 
@@ -701,8 +711,7 @@ out:
     free(entries);
     vec_free(&fc.problems);
     vec_free(&fc.findings);
-    if (fc.owners_built)
-        map_free(&fc.owners);
+    finish_owners_free(&fc);
     if (layers)
         for (i = 0; i < img->nlayers; i++)
             layer_result_free(&layers[i]);

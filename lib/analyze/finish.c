@@ -252,19 +252,54 @@ is_os_pkg(const struct pkg *p)
     return p->type == MOAT_PKG_DEB || p->type == MOAT_PKG_APK || p->type == MOAT_PKG_RPM;
 }
 
-/* Index of every file listed by an OS package, by canonical path. Keys
- * point into the packages' own strings when the path is already canonical
- * (almost always), so the index costs a map slot per file, not a copy. */
+struct owner_slot {
+    uint64_t hash;              /* map_hash of the canonical path */
+    uint32_t pkg;               /* index in f->owner_pkgs */
+    uint32_t file;              /* index in that package's files */
+};
+
+static int
+owner_cmp(const void *a, const void *b)
+{
+    const struct owner_slot *x = a, *y = b;
+
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    if (x->pkg != y->pkg)
+        return x->pkg < y->pkg ? -1 : 1;
+    return x->file < y->file ? -1 : x->file > y->file;
+}
+
+/* The ownership index: a slot per file an OS package lists, holding only
+ * the hash of its canonical path and where the path is; a lookup compares
+ * the real paths of the (almost always single) slot with that hash, so a
+ * hash collision costs a comparison, never a wrong owner. */
 static int
 build_owners(struct finish_ctx *f)
 {
     struct rec_iter it = {0, 0};
     struct rec *r;
     char canon[MOAT_LIMIT_PATH + 1];
-    size_t i, j;
+    size_t i, j, npkgs = 0, nfiles = 0;
 
-    map_init(&f->owners);
     f->owners_built = 1;
+    while ((r = finish_next(f, NULL, &it)) != NULL) {
+        if (r->kind != REC_PKGS)
+            continue;
+        for (i = 0; i < r->npkgs; i++)
+            if (is_os_pkg(&r->pkgs[i])) {
+                npkgs++;
+                nfiles += r->pkgs[i].nfiles;
+            }
+    }
+    if (!npkgs || npkgs > UINT32_MAX)
+        return 0;
+    f->owner_pkgs = calloc(npkgs, sizeof(*f->owner_pkgs));
+    f->owners = calloc(nfiles ? nfiles : 1, sizeof(*f->owners));
+    if (!f->owner_pkgs || !f->owners)
+        return MOAT_ENOMEM;
+    npkgs = 0;
+    memset(&it, 0, sizeof(it));
     while ((r = finish_next(f, NULL, &it)) != NULL) {
         if (r->kind != REC_PKGS)
             continue;
@@ -272,31 +307,64 @@ build_owners(struct finish_ctx *f)
             const struct pkg *p = &r->pkgs[i];
             if (!is_os_pkg(p))
                 continue;
-            for (j = 0; j < p->nfiles; j++) {
-                const char *path = p->files[j], *key;
-                while (*path == '/')
-                    path++;
-                if (finish_canonical(f, path, canon, sizeof(canon)) != 0)
+            f->owner_pkgs[npkgs] = p;
+            for (j = 0; j < p->nfiles && j <= UINT32_MAX; j++) {
+                struct owner_slot *s = &f->owners[f->nowners];
+                if (finish_canonical(f, p->files[j], canon, sizeof(canon)) != 0)
                     continue;
-                key = strcmp(canon, path) == 0 ? path : arena_strdup(f->arena, canon);
-                if (!key || map_put(&f->owners, key, (void *)p, NULL) != 0)
-                    return MOAT_ENOMEM;
+                s->hash = map_hash(canon, strlen(canon));
+                s->pkg = (uint32_t)npkgs;
+                s->file = (uint32_t)j;
+                f->nowners++;
             }
+            npkgs++;
         }
     }
+    qsort(f->owners, f->nowners, sizeof(*f->owners), owner_cmp);
     return 0;
+}
+
+void
+finish_owners_free(struct finish_ctx *f)
+{
+    free(f->owners);
+    free(f->owner_pkgs);
+    f->owners = NULL;
+    f->owner_pkgs = NULL;
+    f->nowners = 0;
+    f->owners_built = 0;
 }
 
 const struct pkg *
 finish_owner(struct finish_ctx *f, const char *path)
 {
-    char canon[MOAT_LIMIT_PATH + 1];
+    char canon[MOAT_LIMIT_PATH + 1], other[MOAT_LIMIT_PATH + 1];
+    size_t lo = 0, hi, k;
+    uint64_t h;
 
     if (!f->owners_built && build_owners(f) != 0)
         return NULL;
-    while (*path == '/')
-        path++;
     if (finish_canonical(f, path, canon, sizeof(canon)) != 0)
         return NULL;
-    return map_get(&f->owners, canon);
+    h = map_hash(canon, strlen(canon));
+    hi = f->nowners;
+    while (lo < hi) { /* first slot with hash >= h */
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->owners[mid].hash < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (k = lo; k < f->nowners && f->owners[k].hash == h; k++)
+        ;
+    /* a path several packages list (a shared directory) belongs to the
+     * last of them in record order, as before: walk the run backwards */
+    while (k-- > lo) {
+        const struct owner_slot *s = &f->owners[k];
+        const struct pkg *p = f->owner_pkgs[s->pkg];
+        if (finish_canonical(f, p->files[s->file], other, sizeof(other)) == 0 &&
+            strcmp(other, canon) == 0)
+            return p;
+    }
+    return NULL;
 }

@@ -326,7 +326,11 @@ walk_tar(struct actx *c, struct layer_stream *st, const struct moat_limits *lim)
         if (r == ARCHIVE_EOF)
             break;
         if (r == ARCHIVE_WARN) {
-            actx_problem(c, MOAT_WARN, NULL, "tar: %s", archive_error_string(a));
+            const char *msg = archive_error_string(a);
+            /* Names are read as UTF-8 (read_entry); that one has no form in
+             * this process's C locale says nothing about the image. */
+            if (!msg || !strstr(msg, "can't be converted") || !archive_entry_pathname_utf8(ae))
+                actx_problem(c, MOAT_WARN, NULL, "tar: %s", msg ? msg : "warning");
         } else if (r != ARCHIVE_OK) {
             if (stream_failed(st))
                 fatal(lr, "%s", stream_error(st));

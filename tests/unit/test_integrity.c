@@ -310,8 +310,7 @@ img_free(struct image *im)
 
     vec_free(&im->fc.problems);
     vec_free(&im->fc.findings);
-    if (im->fc.owners_built)
-        map_free(&im->fc.owners);
+    finish_owners_free(&im->fc);
     fs_free(&im->fs);
     arena_free(&im->farena);
     free(im->fshared);

@@ -561,8 +561,7 @@ fin_free(struct fin *x)
 {
     vec_free(&x->fc.findings);
     vec_free(&x->fc.problems);
-    if (x->fc.owners_built)
-        map_free(&x->fc.owners);
+    finish_owners_free(&x->fc);
     fs_free(&x->fs);
     arena_free(&x->arena);
     feed_free(&x->f);
