@@ -504,4 +504,77 @@
 #define MOAT_LIMIT_PERSIST_KEY_BLOB (16u << 10)
 #endif
 
+/* Malware detector (lib/detect/malware.c). Bytes of a file handed to YARA
+ * as one piece (the default of moat_options.detect.malware_max_file);
+ * larger files are scanned in windows of this size. Every layer worker
+ * holds at most one such buffer, and only while a file at least this big
+ * streams past: 8 MiB covers whole scripts, configs and most executables
+ * (a statically linked miner is 2-8 MiB) at a memory cost the 64 MiB scan
+ * budget can carry. */
+#ifndef MOAT_LIMIT_MALWARE_WINDOW
+#define MOAT_LIMIT_MALWARE_WINDOW (8u << 20)
+#endif
+
+/* Bounds of a window size chosen at run time: at least four overlaps, so
+ * that each window brings mostly new bytes; at most 1 GiB, because a
+ * window is memory and Hyperscan scans at most 4 GiB in one call. */
+#ifndef MOAT_LIMIT_MALWARE_WINDOW_MIN
+#define MOAT_LIMIT_MALWARE_WINDOW_MIN (1u << 20)
+#endif
+#ifndef MOAT_LIMIT_MALWARE_WINDOW_MAX
+#define MOAT_LIMIT_MALWARE_WINDOW_MAX (1u << 30)
+#endif
+
+/* Bytes each window repeats from the end of the previous one: a match of
+ * up to this length that crosses a window boundary is still seen whole.
+ * The built-in rules' longest matches are below 1 KiB (a command line);
+ * YARA itself gives up on a regular expression after 4 KiB. */
+#ifndef MOAT_LIMIT_MALWARE_OVERLAP
+#define MOAT_LIMIT_MALWARE_OVERLAP (64u << 10)
+#endif
+
+/* Seconds YARA may spend on one window. The built-in rules need
+ * milliseconds; a user rule with a pathological regular expression on a
+ * crafted file could need hours. Past the limit the rest of the file is
+ * not scanned and a problem says so. */
+#ifndef MOAT_LIMIT_MALWARE_SCAN_SECONDS
+#define MOAT_LIMIT_MALWARE_SCAN_SECONDS 60
+#endif
+
+/* Pre-filter key matches (strings the built-in rules need, such as
+ * "/dev/tcp/" or "$_POST") in one file before the rest of it is given up,
+ * with a warning. Real files hold a few, a large PHP bundle some hundreds;
+ * a file made of keys would make YARA evaluate every rule at every one of
+ * them (~5 us each: 25 s and 90 MiB for 100 MB of keys). */
+#ifndef MOAT_LIMIT_MALWARE_KEY_HITS
+#define MOAT_LIMIT_MALWARE_KEY_HITS 10000
+#endif
+
+/* User YARA rules (--malware-rules): bytes of one rule file, of all rule
+ * files together, number of files and directory depth. The largest public
+ * rule collections are ~30 MiB in ~5,000 files two or three levels deep;
+ * the caps stop a mistaken --malware-rules / from reading the disk. */
+#ifndef MOAT_LIMIT_RULE_FILE
+#define MOAT_LIMIT_RULE_FILE (16u << 20)
+#endif
+#ifndef MOAT_LIMIT_RULE_BYTES
+#define MOAT_LIMIT_RULE_BYTES (128u << 20)
+#endif
+#ifndef MOAT_LIMIT_RULE_FILES
+#define MOAT_LIMIT_RULE_FILES 20000
+#endif
+#ifndef MOAT_LIMIT_RULE_DEPTH
+#define MOAT_LIMIT_RULE_DEPTH 8
+#endif
+
+/* SHA-256 blocklist (--blocklist): bytes of the file and hashes in it. A
+ * full export of a public malware-hash feed has ~1 million SHA-256 lines
+ * (65 bytes each); each kept hash costs 36 bytes of memory. */
+#ifndef MOAT_LIMIT_BLOCKLIST_BYTES
+#define MOAT_LIMIT_BLOCKLIST_BYTES (256u << 20)
+#endif
+#ifndef MOAT_LIMIT_BLOCKLIST_ENTRIES
+#define MOAT_LIMIT_BLOCKLIST_ENTRIES 4000000
+#endif
+
 #endif /* MOAT_BASE_LIMITS_H */
