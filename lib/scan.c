@@ -57,7 +57,7 @@ moat_pkg_type_name(enum moat_pkg_type t)
 {
     static const char *const names[MOAT_PKG_TYPE_COUNT] = {
         "deb", "apk", "rpm", "npm", "pypi", "golang", "maven", "gem", "composer", "cargo",
-        "nuget",
+        "nuget", "generic",
     };
     return (unsigned)t < MOAT_PKG_TYPE_COUNT ? names[t] : "generic";
 }
@@ -666,6 +666,7 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     res->base_layers = -1;
     res->distro = fc.distro;
     res->files = fs.files;
+    res->unmanaged = fc.unmanaged; /* lives in the result arena */
     if (build_image(img, layers, res, &ri->arena) || collect_packages(&fc, &pset))
         goto oom;
     /* the merged view, entry tables and paths are no longer needed: free

@@ -138,6 +138,8 @@ enum moat_pkg_type {
     MOAT_PKG_COMPOSER,
     MOAT_PKG_CARGO,
     MOAT_PKG_NUGET,
+    MOAT_PKG_GENERIC,      /* software identified from a binary's bytes, not
+                              from a package manager (pkg:generic PURL) */
     MOAT_PKG_TYPE_COUNT
 };
 
@@ -228,6 +230,34 @@ struct moat_remedy {
     size_t npackages;
 };
 
+/* An executable or shared library that no package accounts for. */
+struct moat_unowned_file {
+    const char *path;          /* absolute path in the image */
+    uint64_t size;
+    int layer;                 /* layer whose entry is visible there */
+    const char *kind;          /* "elf", or "other" (a script, or data with
+                                  an x bit) */
+};
+
+/* The unmanaged-software detector's account of the image's executables
+ * (MOAT_DETECT_UNMANAGED): what share a known package accounts for. Files
+ * are the regular files with an x bit and the ELF files named like shared
+ * libraries (*.so, *.so.N); symlinks are not files. */
+struct moat_unmanaged {
+    uint64_t executables;      /* such files */
+    uint64_t bytes;            /* their bytes */
+    uint64_t attributed;       /* of those, accounted for by a package */
+    uint64_t attributed_bytes;
+    uint64_t by_os;            /* attributed to an OS package (dpkg, apk, rpm) */
+    uint64_t by_language;      /* to a language package (a Go or Rust binary,
+                                  a file of an npm/pip/gem package) */
+    uint64_t by_classifier;    /* to software identified from its bytes */
+    uint64_t unowned;          /* executables - attributed */
+    const struct moat_unowned_file *files; /* the first ones by path, at most
+                                  MOAT_LIMIT_UNOWNED_FILES */
+    size_t nfiles;             /* < unowned when the list was cut */
+};
+
 struct moat_result {
     const char *target;
     struct moat_image image;
@@ -244,8 +274,10 @@ struct moat_result {
     int base_layers;           /* layers 0..base_layers-1 are the base image
                                   (from history or set), -1 unknown */
     const char *verdict;       /* "allow", "warn" or "deny" */
-    const char **reasons;      /* why, for warn and deny */
+    const char **reasons;      /* why: for warn and deny, and "info:" notes
+                                  that did not change an allow */
     size_t nreasons;
+    const struct moat_unmanaged *unmanaged; /* NULL when that detector was off */
     /* opaque internals follow in the allocation; do not copy this struct */
 };
 

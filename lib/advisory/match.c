@@ -29,6 +29,7 @@
 #include "base/map.h"
 #include "base/str.h"
 #include "version/version.h"
+#include "detect/classifiers.h"
 #include "result.h"
 
 #include <jansson.h>
@@ -366,6 +367,73 @@ release_prefix(const char *v, int parts, char *out, size_t n)
     out[i] = '\0';
 }
 
+/* A version as SemVer: "15.5" -> "15.5.0", "3.13.0rc1" -> "3.13.0-rc1",
+ * "17.0.9.1" -> "17.0.9+1" (a fourth number does not order in SemVer); NULL
+ * when v does not start with a number. go adds Go's "v" and its pre-release
+ * form ("1.21rc2" -> "v1.21.0-rc.2"). */
+static char *
+semver_of(struct arena *a, const char *v, int go)
+{
+    char nums[4][16];
+    size_t k = 0, i;
+    const char *p = v, *suffix;
+
+    while (k < 4 && *p >= '0' && *p <= '9') {
+        i = 0;
+        while (*p >= '0' && *p <= '9' && i + 1 < sizeof(nums[k]))
+            nums[k][i++] = *p++;
+        nums[k][i] = '\0';
+        k++;
+        if (*p != '.' || !(p[1] >= '0' && p[1] <= '9'))
+            break;
+        p++;
+    }
+    if (k == 0)
+        return NULL;
+    for (; k < 3; k++)
+        snprintf(nums[k], sizeof(nums[k]), "0");
+    suffix = p;
+    if (go && *suffix)
+        return arena_printf(a, "v%s.%s.%s-%.*s.%s", nums[0], nums[1], nums[2],
+                            (int)strcspn(suffix, "0123456789"), suffix,
+                            suffix + strcspn(suffix, "0123456789"));
+    return arena_printf(a, "%s%s.%s.%s%s%s%s%s", go ? "v" : "", nums[0], nums[1], nums[2],
+                        k == 4 ? "+" : "", k == 4 ? nums[3] : "", *suffix ? "-" : "", suffix);
+}
+
+/* Software a classifier identified in a binary (type generic): the OSV
+ * "Bitnami" ecosystem names most server software (nginx, redis, apache,
+ * postgresql...) with SemVer ranges; the Go toolchain is the "toolchain"
+ * module of the Go ecosystem (cmd/go's own advisories; the standard
+ * library's come through the stdlib package the gobinary analyzer reports
+ * for the same binary). Software no ecosystem lists is not matched. */
+static size_t
+lookups_generic(const struct moat_package *p, struct arena *a, struct lookup *out)
+{
+    int fam = classifier_find(p->name);
+    const struct classifier *c;
+    size_t n = 0;
+
+    if (fam < 0 || !p->version)
+        return 0;
+    c = &classifier_table[fam];
+    if (c->bitnami) {
+        snprintf(out[n].ecosystem, sizeof(out[n].ecosystem), "Bitnami");
+        out[n].name = c->bitnami;
+        out[n].version = semver_of(a, p->version, 0);
+        if (out[n].version)
+            n++;
+    }
+    if (c->go_module) {
+        snprintf(out[n].ecosystem, sizeof(out[n].ecosystem), "Go");
+        out[n].name = c->go_module;
+        out[n].version = semver_of(a, p->version, 1);
+        if (out[n].version)
+            n++;
+    }
+    return n;
+}
+
 static size_t
 lookups_for(const struct moat_result *res, const struct moat_package *p, struct arena *a,
             struct lookup *out)
@@ -474,6 +542,8 @@ lookups_for(const struct moat_result *res, const struct moat_package *p, struct 
         snprintf(out[0].ecosystem, sizeof(out[0].ecosystem), "NuGet");
         out[0].name = p->name;
         break;
+    case MOAT_PKG_GENERIC:
+        return lookups_generic(p, a, out);
     default:
         return 0;
     }

@@ -38,6 +38,8 @@ struct finish_ctx {
     size_t nowners;
     const struct pkg **owner_pkgs; /* the packages slots point to */
     int owners_built;
+    const struct moat_unmanaged *unmanaged; /* the unmanaged detector's account
+                                   (in arena), or NULL */
 };
 
 struct rec_iter {

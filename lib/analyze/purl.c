@@ -225,6 +225,15 @@ purl_build(struct arena *a, const struct pkg *p, const struct moat_distro *d)
         }
         break;
     }
+    case MOAT_PKG_GENERIC:
+        /* software identified from a binary: pkg:generic/<name>@<version>
+         * (purl-spec "generic": no namespace, no qualifiers needed) */
+        enc(&b, name);
+        if (ver) {
+            buf_addc(&b, '@');
+            enc(&b, ver);
+        }
+        break;
     default:
         /* maven, composer: ns/name; gem, cargo, nuget: name */
         if (p->ns) {

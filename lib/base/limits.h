@@ -577,4 +577,28 @@
 #define MOAT_LIMIT_BLOCKLIST_ENTRIES 4000000
 #endif
 
+/* Unmanaged software (lib/detect/unmanaged.c): bytes of one executable or
+ * shared library searched for version strings. The largest programs that
+ * carry them (node, electron, libLLVM) are 100-250 MiB and hold them in
+ * their first half; beyond this a file is not searched further (a warning
+ * says so), which bounds the time a huge or crafted file costs. */
+#ifndef MOAT_LIMIT_CLASSIFY_BYTES
+#define MOAT_LIMIT_CLASSIFY_BYTES (256u << 20)
+#endif
+
+/* Executables and shared libraries no package accounts for, listed one by
+ * one in the report (the first ones by path; all are counted). A real image
+ * has tens to hundreds; an image of a million stray binaries must not make
+ * a report of a million lines, nor hold them all in memory. */
+#ifndef MOAT_LIMIT_UNOWNED_FILES
+#define MOAT_LIMIT_UNOWNED_FILES 10000
+#endif
+
+/* A Java runtime's `release` file (unmanaged.c): a few KiB of KEY="value"
+ * lines in every JDK/JRE; a larger file of that name is something else and
+ * is not read. */
+#ifndef MOAT_LIMIT_JAVA_RELEASE
+#define MOAT_LIMIT_JAVA_RELEASE (64u << 10)
+#endif
+
 #endif /* MOAT_BASE_LIMITS_H */

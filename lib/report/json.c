@@ -110,6 +110,45 @@ package_json(struct sbom *sb, const struct moat_result *res, const struct owned_
     return o;
 }
 
+/* The unmanaged-software account (null when that detector was off). */
+static json_t *
+unmanaged_json(struct sbom *sb, const struct moat_result *res)
+{
+    const struct moat_unmanaged *u = res->unmanaged;
+    json_t *o, *files;
+    size_t i;
+
+    if (!u)
+        return json_null();
+    o = json_object();
+    files = json_array();
+    set(o, "executables", json_integer((json_int_t)u->executables));
+    set(o, "bytes", json_integer((json_int_t)u->bytes));
+    set(o, "attributed", json_integer((json_int_t)u->attributed));
+    set(o, "attributed_bytes", json_integer((json_int_t)u->attributed_bytes));
+    set(o, "by_os", json_integer((json_int_t)u->by_os));
+    set(o, "by_language", json_integer((json_int_t)u->by_language));
+    set(o, "by_classifier", json_integer((json_int_t)u->by_classifier));
+    set(o, "coverage_files", u->executables ? json_real((double)u->attributed /
+                                                        (double)u->executables)
+                                            : json_null());
+    set(o, "coverage_bytes", u->bytes ? json_real((double)u->attributed_bytes / (double)u->bytes)
+                                      : json_null());
+    set(o, "unowned", json_integer((json_int_t)u->unowned));
+    for (i = 0; i < u->nfiles; i++) {
+        const struct moat_unowned_file *f = &u->files[i];
+        json_t *fo = json_object();
+        set(fo, "path", sbom_str(sb, f->path));
+        set(fo, "size", json_integer((json_int_t)f->size));
+        set(fo, "layer", layer_ref(sb, res, f->layer));
+        set(fo, "kind", json_string(f->kind));
+        json_array_append_new(files, fo);
+    }
+    set(o, "files", files);
+    set(o, "truncated", json_boolean(u->nfiles < u->unowned));
+    return o;
+}
+
 int
 report_json(FILE *out, const struct moat_result *res, const struct moat_report_options *o,
             char *err, size_t errlen)
@@ -282,6 +321,7 @@ report_json(FILE *out, const struct moat_result *res, const struct moat_report_o
         json_array_append_new(errs, eo);
     }
     set(doc, "errors", errs);
+    set(doc, "unmanaged", unmanaged_json(sb, res));
     set(verdict, "decision", json_string(res->verdict ? res->verdict : "allow"));
     for (i = 0; i < res->nreasons; i++)
         json_array_append_new(reasons, json_string(res->reasons[i]));

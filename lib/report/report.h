@@ -15,7 +15,7 @@ struct report_format {
                  const struct moat_report_options *o, char *err, size_t errlen);
 };
 
-#define REPORT_SCHEMA_VERSION "1.1"
+#define REPORT_SCHEMA_VERSION "1.2"
 
 int report_json(FILE *out, const struct moat_result *res, const struct moat_report_options *o,
                 char *err, size_t errlen);

@@ -31,6 +31,7 @@ static const struct {
     {"Oracle Linux", "rpm"},   {"npm", "npm"},         {"PyPI", "pep440"},
     {"Maven", "maven"},        {"Go", "go"},           {"crates.io", "cargo"},
     {"RubyGems", "rubygems"},  {"Packagist", "composer"}, {"NuGet", "nuget"},
+    {"Bitnami", "npm"},        /* SemVer ranges (lib/detect: classifier packages) */
 };
 
 static const char *const names[] = {
