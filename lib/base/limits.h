@@ -601,4 +601,55 @@
 #define MOAT_LIMIT_JAVA_RELEASE (64u << 10)
 #endif
 
+/* Secret detector (lib/detect/secrets.c). Bytes of one text file searched
+ * for secrets. Real configuration files and scripts are far below this; a
+ * larger text file (a database dump, a log, a 2 GiB file of one byte) is
+ * searched up to here and the rest is reported as not searched. Hyperscan
+ * streams at over 1 GB/s, so this also bounds the time spent on one file. */
+#ifndef MOAT_LIMIT_SECRET_FILE
+#define MOAT_LIMIT_SECRET_FILE (256ULL << 20)
+#endif
+
+/* Longest match of one secret rule, in bytes. The detector keeps this much
+ * of a stream behind the current chunk so that a match spanning chunks can
+ * be read back; user rules whose regex can match more are refused. */
+#ifndef MOAT_LIMIT_SECRET_MATCH
+#define MOAT_LIMIT_SECRET_MATCH 2048
+#endif
+
+/* Longest secret value read after a match (JWTs and cloud session tokens
+ * reach 2 KiB). Values are never kept whole: only a redacted form is. */
+#ifndef MOAT_LIMIT_SECRET_VALUE
+#define MOAT_LIMIT_SECRET_VALUE 4096
+#endif
+
+/* Raw pattern matches examined in one file before the rest of the file is
+ * given up (and reported as such): a file made of pattern prefixes
+ * ("AKIAAKIA...") would otherwise cost a check every few bytes. Real files
+ * produce a handful. */
+#ifndef MOAT_LIMIT_SECRET_HITS
+#define MOAT_LIMIT_SECRET_HITS 100000
+#endif
+
+/* Secrets reported per file; a file holding more is reported with a
+ * problem saying how many more there were. */
+#ifndef MOAT_LIMIT_SECRET_FINDINGS
+#define MOAT_LIMIT_SECRET_FINDINGS 100
+#endif
+
+/* The --secret-config YAML file: its size, its custom rules and allow rules,
+ * and the length of one custom regex. A hand-written policy is a few KiB. */
+#ifndef MOAT_LIMIT_SECRET_CONFIG
+#define MOAT_LIMIT_SECRET_CONFIG (1u << 20)
+#endif
+#ifndef MOAT_LIMIT_SECRET_RULES
+#define MOAT_LIMIT_SECRET_RULES 1000
+#endif
+#ifndef MOAT_LIMIT_SECRET_ALLOW
+#define MOAT_LIMIT_SECRET_ALLOW 10000
+#endif
+#ifndef MOAT_LIMIT_SECRET_REGEX
+#define MOAT_LIMIT_SECRET_REGEX 4096
+#endif
+
 #endif /* MOAT_BASE_LIMITS_H */
