@@ -33,6 +33,7 @@ struct scan_args {
     const char *ignore[MAX_FILES], *vex[MAX_FILES];
     struct moat_match_options mo;
     const char *rules[MAX_FILES];
+    const char *policy; /* --policy FILE|PRESET (scan only) */
 };
 
 static void
@@ -70,11 +71,16 @@ usage(const char *cmd, int sbom)
                 "      --db-fail-age AGE  refuse to scan when it is older (e.g. 30d)\n"
                 "\ndetectors:\n"
                 "      --scanners LIST    what to look for (default all): vuln, malware,\n"
-                "                         secret, integrity, persistence, unmanaged\n"
+                "                         secret, integrity, persistence, unmanaged,\n"
+                "                         config\n"
                 "      --malware-rules P  extra YARA rule file or directory; repeatable\n"
                 "      --blocklist FILE   SHA-256 hashes of known-bad files, one per line\n"
                 "      --secret-config F  YAML: allow rules (paths, rule ids), extra rules\n"
-                "      --secrets-in-packages  also search files owned by distro packages\n");
+                "      --secrets-in-packages  also search files owned by distro packages\n"
+                "\npolicy:\n"
+                "      --policy FILE|PRESET  admission policy (YAML, docs/POLICY.md) or a\n"
+                "                         preset (baseline, strict): verdict and reasons in\n"
+                "                         the report, exit 1 on deny\n");
 }
 
 static int
@@ -273,6 +279,7 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
         {"blocklist", required_argument, NULL, 'K'},
         {"secret-config", required_argument, NULL, 'E'},
         {"secrets-in-packages", no_argument, NULL, 'P' + 256},
+        {"policy", required_argument, NULL, 'P' + 257},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -398,6 +405,13 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
         case 'P' + 256:
             a->opt.detect.secrets_in_packages = 1;
             break;
+        case 'P' + 257:
+            if (sbom) {
+                cli_error("--policy is an option of moat scan");
+                return -1;
+            }
+            a->policy = optarg;
+            break;
         case 'A':
         case 'R':
             if (parse_age(optarg, ch == 'A' ? &a->db_warn_age : &a->db_fail_age) != 0) {
@@ -516,33 +530,111 @@ open_db(struct scan_args *a, struct moat_advisories **out, char *missing, size_t
     return 0;
 }
 
+/* ---- --policy ----
+ * The policy is loaded before anything else (a broken one is exit 2
+ * before any work) and evaluated once the findings are complete. When it
+ * requires a signature, the signature check runs here with the policy's
+ * keys and the scan's registry settings. */
+
+static int
+load_policy(const struct scan_args *a, struct moat_policy **out)
+{
+    char err[1024];
+
+    *out = NULL;
+    if (!a->policy)
+        return 0;
+    if (moat_policy_load(a->policy, out, err, sizeof(err)) != 0) {
+        cli_error("%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs moat_verify when the policy wants a signature (OUT: *out, or NULL
+ * when it does not). -1 after printing why it could not run. */
+static int
+verify_for_policy(const struct scan_args *a, const struct moat_policy *p,
+                  struct moat_verification **out)
+{
+    struct moat_verify_options vo;
+    char err[1024];
+
+    *out = NULL;
+    memset(&vo, 0, sizeof(vo));
+    vo.keys = moat_policy_signature_keys(p, &vo.nkeys);
+    if (!vo.keys)
+        return 0;
+    vo.insecure = a->opt.insecure;
+    vo.username = a->opt.username;
+    vo.password = a->opt.password;
+    vo.docker_config = a->opt.docker_config;
+    vo.ca_file = a->opt.ca_file;
+    if (moat_verify(a->target, &vo, out, err, sizeof(err)) != 0) {
+        cli_error("policy signature check: %s", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+evaluate_policy(const struct scan_args *a, const struct moat_policy *p,
+                const struct moat_verification *v, int used_db, struct moat_result *res)
+{
+    struct moat_policy_context ctx;
+    char err[1024];
+
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.target = a->target;
+    ctx.verification = v;
+    ctx.now = (int64_t)time(NULL);
+    ctx.options = &a->opt;
+    ctx.unchecked = (~a->opt.detect.enabled & MOAT_DETECT_ALL) |
+                    (used_db ? 0 : MOAT_POLICY_NO_VULNS);
+    if (moat_policy_evaluate(p, res, &ctx, err, sizeof(err)) != 0) {
+        cli_error("%s", err);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 run(int argc, char **argv, int sbom)
 {
     struct scan_args a;
     struct moat_advisories *db = NULL;
     struct moat_result *res = NULL;
+    struct moat_policy *policy = NULL;
+    struct moat_verification *verification = NULL;
     char err[1024], dbnote[1200] = "";
     enum moat_grade g;
     size_t i;
-    int code;
+    int code, used_db;
 
-    if (parse(argc, argv, &a, sbom) != 0) {
+    if (parse(argc, argv, &a, sbom) != 0 || load_policy(&a, &policy) != 0) {
         free(a.password);
         return EXIT_ERROR;
     }
     if (!sbom && !a.no_vulns && open_db(&a, &db, dbnote, sizeof(dbnote)) != 0) {
         free(a.password);
+        moat_policy_free(policy);
         return EXIT_ERROR;
     }
     g = moat_scan(a.target, &a.opt, &res, err, sizeof(err));
+    if (g != MOAT_FATAL && policy && verify_for_policy(&a, policy, &verification) != 0) {
+        g = MOAT_FATAL;
+        err[0] = '\0'; /* said already */
+    }
     if (a.password) {
         memset(a.password, 0, strlen(a.password));
         free(a.password);
     }
     if (g == MOAT_FATAL) {
-        cli_error("%s", err);
+        if (err[0])
+            cli_error("%s", err);
         moat_advisories_close(db);
+        moat_result_free(res);
+        moat_policy_free(policy);
         return EXIT_ERROR;
     }
     if (db && moat_match(res, db, &a.mo, err, sizeof(err)) != 0) {
@@ -550,8 +642,11 @@ run(int argc, char **argv, int sbom)
         cli_error("%s", err);
         moat_advisories_close(db);
         moat_result_free(res);
+        moat_policy_free(policy);
+        moat_verification_free(verification);
         return EXIT_ERROR;
     }
+    used_db = db != NULL;
     moat_advisories_close(db);
     if (dbnote[0]) {
         moat_result_add_problem(res, MOAT_WARN, "advisories", dbnote);
@@ -566,6 +661,15 @@ run(int argc, char **argv, int sbom)
                 continue;
             fprintf(stderr, "moat: could not analyse %s%s(%s): %s\n", p->path ? p->path : "",
                     p->path ? " " : "", p->source, p->message);
+        }
+    }
+    if (policy) {
+        int prc = evaluate_policy(&a, policy, verification, used_db, res);
+        moat_policy_free(policy);
+        moat_verification_free(verification);
+        if (prc != 0) {
+            moat_result_free(res);
+            return EXIT_ERROR;
         }
     }
     if (write_report(&a, res) != 0) {

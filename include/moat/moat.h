@@ -519,4 +519,5 @@ void moat_db_info_free(struct moat_db_info *info); /* NULL-safe */
 
 #include "moat/checks.h"
 #include "moat/trust.h"
+#include "moat/policy.h"
 #endif /* MOAT_MOAT_H */

@@ -652,4 +652,41 @@
 #define MOAT_LIMIT_SECRET_REGEX 4096
 #endif
 
+/* Admission policy (lib/policy/). Bytes of a policy file: hand-written
+ * policies are a few KiB; one listing thousands of exceptions stays below
+ * 1 MiB. Its YAML tree costs ~80 bytes a node, so the node cap (a million
+ * one-character list items would need 2 MiB of text) bounds memory, and
+ * the nesting cap bounds the work of a "[[[[..." file. The policy language
+ * itself nests five levels. */
+#ifndef MOAT_LIMIT_POLICY_FILE
+#define MOAT_LIMIT_POLICY_FILE (1u << 20)
+#endif
+#ifndef MOAT_LIMIT_POLICY_NODES
+#define MOAT_LIMIT_POLICY_NODES 200000
+#endif
+#ifndef MOAT_LIMIT_POLICY_DEPTH
+#define MOAT_LIMIT_POLICY_DEPTH 32
+#endif
+
+/* A KEV list named by a policy: CISA's Known Exploited Vulnerabilities
+ * catalog is ~1.3 MiB of JSON for ~1,400 CVEs; 32 MiB leaves room for
+ * decades of growth or a merged list of several feeds. */
+#ifndef MOAT_LIMIT_KEV_FILE
+#define MOAT_LIMIT_KEV_FILE (32u << 20)
+#endif
+
+/* Findings named in one policy reason; the rest are counted ("and 41
+ * more"). A reason is read by a person in a pipeline log: ten examples say
+ * what is wrong, a thousand hide it. */
+#ifndef MOAT_LIMIT_POLICY_LISTED
+#define MOAT_LIMIT_POLICY_LISTED 10
+#endif
+
+/* Approved base images in one policy. Each costs a manifest and config
+ * read (a registry round trip) per evaluation; real golden-image lists
+ * hold a few versions of a few bases. */
+#ifndef MOAT_LIMIT_GOLDEN_IMAGES
+#define MOAT_LIMIT_GOLDEN_IMAGES 256
+#endif
+
 #endif /* MOAT_BASE_LIMITS_H */
