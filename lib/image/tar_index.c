@@ -43,11 +43,13 @@ tar_index_build(struct tar_index *ti, const char *path, char *err, size_t errlen
     }
     if (fstat(ti->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "%s: not a regular file (archives must be seekable files)", path);
-        return MOAT_EINVAL;
+        goto out;
     }
     a = archive_read_new();
-    if (!a)
-        return MOAT_ENOMEM;
+    if (!a) {
+        rc = MOAT_ENOMEM;
+        goto out;
+    }
     archive_read_support_format_tar(a);
     if (archive_read_open_fd(a, ti->fd, 65536) != ARCHIVE_OK) {
         snprintf(err, errlen, "%s: %s", path, archive_error_string(a));
@@ -128,7 +130,8 @@ tar_index_build(struct tar_index *ti, const char *path, char *err, size_t errlen
     }
     rc = 0;
 out:
-    archive_read_free(a);
+    if (a)
+        archive_read_free(a);
     if (rc) {
         tar_index_free(ti);
     }
