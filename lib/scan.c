@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct result_impl {
@@ -117,12 +118,137 @@ moat_strerror(int code)
     }
 }
 
+/* ---- progress (moat_options.progress) ----
+ * Workers count the bytes they read through a blob wrapper and the layers
+ * they finish; whichever thread notices that MOAT_PROGRESS_INTERVAL_MS has
+ * passed reports, under a mutex it only tries to take, so no worker ever
+ * waits for the caller's callback. Off (no wrapper, no clock) when the
+ * caller set no callback. */
+
+struct progress {
+    void (*fn)(void *arg, const struct moat_progress *p);
+    void *arg;
+    pthread_mutex_t lock;
+    struct timespec t0;
+    size_t layers;
+    uint64_t total;
+    atomic_size_t started, done;
+    atomic_uint_fast64_t bytes_in, bytes_out, files;
+    atomic_int_fast64_t next_ns; /* do not report before this (ns since t0) */
+};
+
+static int64_t
+since_ns(const struct timespec *t0)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)(t.tv_sec - t0->tv_sec) * 1000000000 + (t.tv_nsec - t0->tv_nsec);
+}
+
+/* Reports when the interval has passed, or always when last is set (then
+ * the caller is the scan's own thread, after the workers). */
+static void
+progress_tick(struct progress *pg, int last)
+{
+    struct moat_progress p;
+    int64_t now = since_ns(&pg->t0);
+
+    if (!last && now < atomic_load_explicit(&pg->next_ns, memory_order_relaxed))
+        return;
+    if (last ? pthread_mutex_lock(&pg->lock) != 0 : pthread_mutex_trylock(&pg->lock) != 0)
+        return;
+    if (last || now >= atomic_load_explicit(&pg->next_ns, memory_order_relaxed)) {
+        atomic_store_explicit(&pg->next_ns, now + (int64_t)MOAT_PROGRESS_INTERVAL_MS * 1000000,
+                              memory_order_relaxed);
+        memset(&p, 0, sizeof(p));
+        p.layers = pg->layers;
+        p.layers_started = atomic_load(&pg->started);
+        p.layers_done = atomic_load(&pg->done);
+        p.bytes_in = atomic_load(&pg->bytes_in);
+        p.bytes_total = pg->total;
+        p.bytes_out = atomic_load(&pg->bytes_out);
+        p.files = atomic_load(&pg->files);
+        p.elapsed = (double)now / 1e9;
+        p.done = last;
+        pg->fn(pg->arg, &p);
+    }
+    pthread_mutex_unlock(&pg->lock);
+}
+
+/* A layer blob that counts what is read from it. */
+struct counted_blob {
+    struct blob pub;
+    struct blob *inner;
+    struct progress *pg;
+};
+
+static ssize_t
+counted_read(struct blob *b, void *buf, size_t n)
+{
+    struct counted_blob *cb = (struct counted_blob *)b;
+    ssize_t r = cb->inner->read(cb->inner, buf, n);
+
+    if (r < 0) {
+        memcpy(b->err, cb->inner->err, sizeof(b->err));
+        return r;
+    }
+    atomic_fetch_add(&cb->pg->bytes_in, (uint_fast64_t)r);
+    progress_tick(cb->pg, 0);
+    return r;
+}
+
+static void
+counted_close(struct blob *b)
+{
+    struct counted_blob *cb = (struct counted_blob *)b;
+
+    cb->inner->close(cb->inner);
+    free(cb);
+}
+
+/* layer_scan() with the blob wrapped. When the blob cannot be opened (or
+ * wrapped), layer_scan() itself runs and records the failure as usual. */
+static int
+layer_scan_counted(struct image_desc *img, size_t i, const struct layer_env *env,
+                   struct layer_result *lr, struct progress *pg)
+{
+    const struct layer_desc *ld = &img->layers[i];
+    struct blob *blob = NULL;
+    struct counted_blob *cb;
+    char err[256];
+
+    if (image_open_layer(img, i, &blob, err, sizeof(err)) != 0)
+        return layer_scan(img, i, env, lr);
+    cb = calloc(1, sizeof(*cb));
+    if (!cb) {
+        blob->close(blob);
+        return layer_scan(img, i, env, lr);
+    }
+    cb->pub.read = counted_read;
+    cb->pub.close = counted_close;
+    cb->inner = blob;
+    cb->pg = pg;
+    return layer_scan_blob(&cb->pub, ld->compression, ld->digest, ld->diff_id, ld->size, env,
+                           lr);
+}
+
+static void
+progress_layer_done(struct progress *pg, const struct layer_result *lr)
+{
+    atomic_fetch_add(&pg->bytes_out, (uint_fast64_t)lr->out_bytes);
+    atomic_fetch_add(&pg->files, (uint_fast64_t)lr->entries.len);
+    atomic_fetch_add(&pg->done, 1);
+    progress_tick(pg, 0);
+}
+
 /* ---- parallel layer passes ---- */
 
 struct pass {
     struct image_desc *img;
     struct layer_result *layers;
     struct layer_env env;
+    struct progress *pg;       /* NULL: nobody asked */
     atomic_size_t next;
     volatile int abort;
 };
@@ -131,12 +257,20 @@ static void *
 worker(void *arg)
 {
     struct pass *ps = arg;
+    int rc;
 
     for (;;) {
         size_t i = atomic_fetch_add(&ps->next, 1);
         if (i >= ps->img->nlayers || __atomic_load_n(&ps->abort, __ATOMIC_RELAXED))
             break;
-        if (layer_scan(ps->img, i, &ps->env, &ps->layers[i]) != 0)
+        if (ps->pg) {
+            atomic_fetch_add(&ps->pg->started, 1);
+            rc = layer_scan_counted(ps->img, i, &ps->env, &ps->layers[i], ps->pg);
+            progress_layer_done(ps->pg, &ps->layers[i]);
+        } else {
+            rc = layer_scan(ps->img, i, &ps->env, &ps->layers[i]);
+        }
+        if (rc != 0)
             __atomic_store_n(&ps->abort, 1, __ATOMIC_RELAXED);
     }
     return NULL;
@@ -569,6 +703,7 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     struct pass ps;
     struct pkgset pset = {0};
     void **shared = NULL;
+    struct progress *pg = NULL;
     enum moat_grade grade = MOAT_FATAL;
     size_t i, pcap = 0;
     uint64_t total = 0;
@@ -619,10 +754,37 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     }
     ps.env.shared = shared;
     fc.shared = shared;
-    if (img->rootfs)
+    if (opt->progress) {
+        pg = calloc(1, sizeof(*pg));
+        if (!pg || pthread_mutex_init(&pg->lock, NULL) != 0) {
+            free(pg);
+            pg = NULL;
+            goto oom;
+        }
+        pg->fn = opt->progress;
+        pg->arg = opt->progress_arg;
+        pg->layers = img->rootfs ? 1 : img->nlayers;
+        for (i = 0; i < img->nlayers; i++) {
+            if (img->layers[i].size < 0) {
+                pg->total = 0;
+                break;
+            }
+            pg->total += (uint64_t)img->layers[i].size;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &pg->t0);
+        ps.pg = pg;
+    }
+    if (img->rootfs) {
+        if (pg)
+            atomic_fetch_add(&pg->started, 1);
         rootfs_scan(img, &ps.env, &layers[0]);
-    else
+        if (pg)
+            progress_layer_done(pg, &layers[0]);
+    } else {
         run_passes(&ps, thread_count(opt, img->nlayers));
+    }
+    if (pg)
+        progress_tick(pg, 1);
     for (i = 0; i < img->nlayers; i++) {
         if (layers[i].fatal) {
             fatal_line(errbuf, errlen, img, &layers[i]);
@@ -709,6 +871,10 @@ out:
         if (analyzer_table[i]->fini)
             analyzer_table[i]->fini(shared[i]);
     free(shared);
+    if (pg) {
+        pthread_mutex_destroy(&pg->lock);
+        free(pg);
+    }
     free(entries);
     vec_free(&fc.problems);
     vec_free(&fc.findings);

@@ -16,7 +16,8 @@ TEST="python3 zstd isal docker-registry apache2-utils skopeo umoci debootstrap d
   liberror-prone-java libatinject-jsr330-api-java
   python3-apt python3-rpm lz4
   golang-golang-x-mod-dev librust-semver-dev
-  maven openjdk-17-jdk-headless python3-packaging php-cli php-composer-semver"
+  maven openjdk-17-jdk-headless python3-packaging php-cli php-composer-semver time
+  chromium"
 # Node.js runs the schema validators and the npm semver oracle; use the
 # machine's own when it has one (Debian's nodejs conflicts with other installs).
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || TEST="$TEST nodejs npm"

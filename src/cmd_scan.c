@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #define MAX_FILES 16
@@ -34,6 +35,10 @@ struct scan_args {
     struct moat_match_options mo;
     const char *rules[MAX_FILES];
     const char *policy; /* --policy FILE|PRESET (scan only) */
+    /* reports */
+    int sbom;              /* moat sbom: inventory-only formats */
+    time_t started;        /* when the scan began (the HTML report says) */
+    double seconds;        /* how long it took */
 };
 
 static void
@@ -48,11 +53,14 @@ usage(const char *cmd, int sbom)
             "      --username NAME    registry user (password from --password-stdin)\n"
             "      --password-stdin   read the registry password from standard input\n"
             "      --threads N        worker threads (default: one per CPU)\n"
-            "      --color WHEN       auto, always or never (table format)\n"
+            "      --color WHEN       auto, always or never (table format; auto: when\n"
+            "                         stdout is a terminal and NO_COLOR is not set)\n"
             "      --limit NAME=VALUE override a safety limit: layer-bytes, image-bytes,\n"
             "                         ratio, entries, layers, file-size (K/M/G suffixes)\n"
             "  -q, --quiet            no warnings on stderr\n",
-            cmd, sbom ? "cyclonedx (default) or spdx" : "table (default) or json");
+            cmd, sbom ? "cyclonedx (default) or spdx"
+                      : "table (default), json, sarif, cyclonedx, spdx or html\n"
+                        "                         (docs/REPORT.md)");
     if (!sbom)
         fprintf(stderr,
                 "\nvulnerabilities:\n"
@@ -251,6 +259,130 @@ set_limit(struct moat_limits *l, const char *arg)
     return 0;
 }
 
+/* ---- reports: formats, colour, width, progress ----
+ * What the report writers are told about the terminal (lib/ never looks):
+ * colour only on a terminal without NO_COLOR (https://no-color.org), unless
+ * --color says otherwise; the table's width from COLUMNS or the terminal;
+ * and a one-line progress display on stderr while layers are read, only
+ * when stderr is a terminal and --quiet is not given. */
+
+static int
+known_format(const char *f)
+{
+    const char *const *n;
+
+    for (n = moat_report_formats(); *n; n++)
+        if (strcmp(*n, f) == 0)
+            return 1;
+    return 0;
+}
+
+/* COLUMNS, else the terminal's width when fd is one; 0 when unknown. */
+static unsigned
+term_width(int fd)
+{
+    const char *c = getenv("COLUMNS");
+    struct winsize ws;
+    char *end;
+    long v;
+
+    if (c && *c) {
+        errno = 0;
+        v = strtol(c, &end, 10);
+        if (!errno && !*end && v >= 20 && v <= 10000)
+            return (unsigned)v;
+    }
+    if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col;
+    return 0;
+}
+
+static void
+report_look(const struct scan_args *a, struct moat_report_options *ro)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+    if (a->color == -1)
+        ro->color = !a->output && isatty(STDOUT_FILENO) && !(nc && *nc) &&
+                    !(term && strcmp(term, "dumb") == 0);
+    else
+        ro->color = a->color;
+    /* a file gets every row whole; a terminal or COLUMNS gets rows cut to fit */
+    ro->width = a->output ? 0 : term_width(STDOUT_FILENO);
+    ro->sbom_only = a->sbom;
+    ro->scan_time = (int64_t)a->started;
+    ro->scan_seconds = a->seconds;
+}
+
+struct progress_line {
+    int on;                 /* stderr is a terminal and not --quiet */
+    size_t shown;           /* characters on the line now */
+    struct timespec t0;
+};
+
+static void
+progress_show(void *arg, const struct moat_progress *p)
+{
+    struct progress_line *pl = arg;
+    unsigned w = term_width(STDERR_FILENO);
+    char line[256];
+    double mib = (double)p->bytes_in / (1024.0 * 1024.0);
+    size_t n, cur = p->layers_done < p->layers ? p->layers_done + 1 : p->layers;
+    int k;
+
+    if (p->done)
+        k = snprintf(line, sizeof(line), "moat: %zu/%zu layers read (%.1f MiB in %.1f s), "
+                     "analysing", p->layers_done, p->layers, mib, p->elapsed);
+    else if (p->bytes_total)
+        k = snprintf(line, sizeof(line), "moat: layer %zu/%zu  %.1f/%.1f MiB  %.1f MiB/s", cur,
+                     p->layers, mib, (double)p->bytes_total / (1024.0 * 1024.0),
+                     p->elapsed > 0 ? mib / p->elapsed : 0.0);
+    else
+        k = snprintf(line, sizeof(line), "moat: layer %zu/%zu  %.1f MiB  %.1f MiB/s", cur,
+                     p->layers, mib, p->elapsed > 0 ? mib / p->elapsed : 0.0);
+    if (k < 0)
+        return;
+    n = (size_t)k < sizeof(line) ? (size_t)k : sizeof(line) - 1;
+    /* never as wide as the terminal: a wrapped line cannot be rewritten */
+    if (w && n > w - 1)
+        n = w - 1;
+    /* "\r" and spaces rather than an erase sequence: works on any terminal */
+    fprintf(stderr, "\r%.*s%*s", (int)n, line, pl->shown > n ? (int)(pl->shown - n) : 0, "");
+    if (pl->shown > n)
+        fprintf(stderr, "\r%.*s", (int)n, line);
+    pl->shown = n;
+    fflush(stderr);
+}
+
+static void
+progress_start(struct scan_args *a, struct progress_line *pl)
+{
+    memset(pl, 0, sizeof(*pl));
+    a->started = time(NULL);
+    clock_gettime(CLOCK_MONOTONIC, &pl->t0);
+    pl->on = !a->quiet && isatty(STDERR_FILENO);
+    if (pl->on) {
+        a->opt.progress = progress_show;
+        a->opt.progress_arg = pl;
+    }
+}
+
+/* Clears the progress line; returns the seconds since progress_start. */
+static double
+progress_end(struct progress_line *pl)
+{
+    struct timespec t;
+
+    if (pl->on && pl->shown) {
+        fprintf(stderr, "\r%*s\r", (int)pl->shown, "");
+        fflush(stderr);
+        pl->shown = 0;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - pl->t0.tv_sec) + (double)(t.tv_nsec - pl->t0.tv_nsec) / 1e9;
+}
+
+
 static int
 parse(int argc, char **argv, struct scan_args *a, int sbom)
 {
@@ -437,11 +569,11 @@ parse(int argc, char **argv, struct scan_args *a, int sbom)
         cli_error("sbom formats are cyclonedx and spdx");
         return -1;
     }
-    if (!sbom && strcmp(a->format, "table") != 0 && strcmp(a->format, "json") != 0 &&
-        strcmp(a->format, "cyclonedx") != 0 && strcmp(a->format, "spdx") != 0) {
-        cli_error("unknown format '%s' (table, json, cyclonedx, spdx)", a->format);
+    if (!sbom && !known_format(a->format)) {
+        cli_error("unknown format '%s' (table, json, sarif, cyclonedx, spdx, html)", a->format);
         return -1;
     }
+    a->sbom = sbom;
     if (want_pw) {
         if (read_password(a) != 0)
             return -1;
@@ -463,7 +595,7 @@ write_report(struct scan_args *a, const struct moat_result *res)
     FILE *out = stdout;
     int rc;
 
-    ro.color = a->color == -1 ? (!a->output && isatty(STDOUT_FILENO)) : a->color;
+    report_look(a, &ro);
     if (a->output) {
         if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", a->output, (long)getpid()) >=
             sizeof(tmp)) {
@@ -606,6 +738,7 @@ run(int argc, char **argv, int sbom)
     struct moat_result *res = NULL;
     struct moat_policy *policy = NULL;
     struct moat_verification *verification = NULL;
+    struct progress_line progress;
     char err[1024], dbnote[1200] = "";
     enum moat_grade g;
     size_t i;
@@ -620,7 +753,9 @@ run(int argc, char **argv, int sbom)
         moat_policy_free(policy);
         return EXIT_ERROR;
     }
+    progress_start(&a, &progress);
     g = moat_scan(a.target, &a.opt, &res, err, sizeof(err));
+    a.seconds = progress_end(&progress);
     if (g != MOAT_FATAL && policy && verify_for_policy(&a, policy, &verification) != 0) {
         g = MOAT_FATAL;
         err[0] = '\0'; /* said already */

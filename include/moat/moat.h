@@ -70,6 +70,22 @@ struct moat_detect_options {
     int secrets_in_packages;          /* also scan files owned by distro packages */
 };
 
+/* Where a scan stands, for a caller that shows progress (a CLI on a
+ * terminal). Counts are totals since the scan began. */
+struct moat_progress {
+    size_t layers;             /* layers of the image (1 for a root filesystem) */
+    size_t layers_started;     /* layer passes begun (workers run several at once) */
+    size_t layers_done;        /* layer passes finished */
+    uint64_t bytes_in;         /* layer bytes read as stored (compressed) */
+    uint64_t bytes_total;      /* stored bytes of all layers as the manifest
+                                  declares them; 0 when unknown */
+    uint64_t bytes_out;        /* uncompressed bytes of the finished layers */
+    uint64_t files;            /* tar entries of the finished layers */
+    double elapsed;            /* seconds since the layer pass began */
+    int done;                  /* 1 on the last call: the layer pass is over
+                                  (merging and analysis follow, quickly) */
+};
+
 struct moat_options {
     unsigned threads;          /* worker threads; 0 = one per online CPU */
     const char *platform;      /* "os/arch[/variant]" for image indexes;
@@ -82,7 +98,15 @@ struct moat_options {
     const char *ca_file;       /* extra CA bundle for registries, or NULL */
     struct moat_limits limits;
     struct moat_detect_options detect;
+    /* Called during the layer pass, at most every MOAT_PROGRESS_INTERVAL_MS
+     * and once more at its end (done = 1), from the scan's worker threads
+     * but never two calls at once; p is valid during the call only. It must
+     * return quickly and must not call into libmoat. NULL: no progress. */
+    void (*progress)(void *arg, const struct moat_progress *p);
+    void *progress_arg;
 };
+
+#define MOAT_PROGRESS_INTERVAL_MS 100
 
 /* Fills *opt with defaults. */
 void moat_options_init(struct moat_options *opt);
@@ -300,10 +324,18 @@ int moat_result_add_problem(struct moat_result *res, enum moat_grade g, const ch
 struct moat_report_options {
     int color;                 /* table: ANSI colours */
     const char *tool_name;     /* defaults to "moat" */
+    unsigned width;            /* table: columns of the terminal; rows are cut
+                                  to fit, never wrapped. 0: no limit */
+    int sbom_only;             /* cyclonedx: the inventory alone, without the
+                                  vulnerabilities (moat sbom) */
+    int64_t scan_time;         /* html: when the scan ran (unix time), 0: not
+                                  shown */
+    double scan_seconds;       /* html: how long it took, 0: not shown */
 };
 
-/* Writes res in format ("json", "table", "cyclonedx", "spdx") to out.
- * Returns 0, or -1 with err filled (unknown format, write error). */
+/* Writes res in format ("table", "json", "cyclonedx", "spdx", "sarif",
+ * "html"; docs/REPORT.md) to out. Returns 0, or -1 with err filled (unknown
+ * format, out of memory, write error). */
 int moat_report_write(const char *format, const struct moat_result *res,
                       const struct moat_report_options *o, FILE *out, char *err,
                       size_t errlen);
@@ -520,4 +552,5 @@ void moat_db_info_free(struct moat_db_info *info); /* NULL-safe */
 #include "moat/checks.h"
 #include "moat/trust.h"
 #include "moat/policy.h"
+
 #endif /* MOAT_MOAT_H */

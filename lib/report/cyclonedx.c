@@ -13,16 +13,26 @@
  *                        package -> packages embedded in it (moat_package.parent)
  *   compositions         "incomplete" when part of the image could not be
  *                        analysed; the reasons are metadata properties
+ *   vulnerabilities      (moat scan; not with moat_report_options.sbom_only,
+ *                        which moat sbom sets) the advisory findings: one
+ *                        entry per id, severity, vector, ecosystem and
+ *                        suppression, affecting every component it was
+ *                        found in, with ratings, references (aliases),
+ *                        advisories, the fix as recommendation and, for
+ *                        findings an ignore rule or VEX statement
+ *                        suppressed, an analysis (state, justification)
  * bom-refs are the purl, with "#2", "#3"... for later packages that share
  * it. The serial number is a UUID v5 of the document itself and the
  * timestamp the image's creation time, so the output is reproducible.
  */
 #include "report.h"
 #include "sbom.h"
+#include "view.h"
 #include "analyze/license.h"
 #include "base/map.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct cdx {
@@ -321,6 +331,271 @@ dependencies(struct cdx *c)
     return deps;
 }
 
+/* ---- vulnerabilities ---- */
+
+static int
+is_advisory_finding(const struct moat_result *res, const struct moat_finding *f)
+{
+    return f->kind && f->package >= 0 && (size_t)f->package < res->npackages &&
+           (strcmp(f->kind, "vulnerability") == 0 || strcmp(f->kind, "malware") == 0);
+}
+
+/* Worst first, then by id, then package (the document's order). */
+static int
+cmp_advisory(const void *x, const void *y, void *arg)
+{
+    const struct moat_result *res = arg;
+    const struct moat_finding *a = &res->findings[*(const size_t *)x];
+    const struct moat_finding *b = &res->findings[*(const size_t *)y];
+    int c = view_severity_rank(a->severity) - view_severity_rank(b->severity);
+
+    if (c)
+        return c;
+    c = strcmp(a->id ? a->id : "", b->id ? b->id : "");
+    if (c)
+        return c;
+    if (a->package != b->package)
+        return a->package < b->package ? -1 : 1;
+    return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
+}
+
+static json_t *
+source_of(struct cdx *c, const char *id)
+{
+    json_t *src = sbom_object(&c->s);
+    char url[1024];
+
+    sbom_set_str(&c->s, src, "name", view_advisory_source(id));
+    view_advisory_url(id, url, sizeof(url));
+    if (url[0])
+        sbom_set_str(&c->s, src, "url", url);
+    return src;
+}
+
+/* The CVSS method of a vector, by its prefix (v2 vectors have none). */
+static const char *
+cvss_method(const char *vector)
+{
+    if (!vector)
+        return NULL;
+    if (strncmp(vector, "CVSS:3.1/", 9) == 0)
+        return "CVSSv31";
+    if (strncmp(vector, "CVSS:3.0/", 9) == 0)
+        return "CVSSv3";
+    if (strncmp(vector, "CVSS:4.0/", 9) == 0)
+        return "CVSSv4";
+    if (strncmp(vector, "AV:", 3) == 0)
+        return "CVSSv2";
+    return "other";
+}
+
+/* OpenVEX justifications as CycloneDX names them (the CISA VEX mapping). */
+static const char *
+vex_justification(const char *j, size_t n)
+{
+    static const struct {
+        const char *vex, *cdx;
+    } map[] = {
+        {"component_not_present", "code_not_present"},
+        {"vulnerable_code_not_present", "code_not_present"},
+        {"vulnerable_code_not_in_execute_path", "code_not_reachable"},
+        {"vulnerable_code_cannot_be_controlled_by_adversary", "requires_environment"},
+        {"inline_mitigations_already_exist", "protected_by_mitigating_control"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strlen(map[i].vex) == n && strncmp(j, map[i].vex, n) == 0)
+            return map[i].cdx;
+    return NULL;
+}
+
+/* analysis of a suppressed finding. The suppression says where it came
+ * from (lib/advisory/suppress.c): "VEX <file>: not_affected
+ * (<justification>)", "VEX <file>: fixed", or "ignore file <file>:<line>:
+ * <reason>". An ignore rule is a team's judgement that the finding does not
+ * apply to this image: CycloneDX's nearest state is not_affected, without a
+ * justification (the reason is free text, in detail). */
+static json_t *
+analysis(struct cdx *c, const char *why)
+{
+    json_t *a = sbom_object(&c->s);
+    const char *na = NULL, *fx = NULL, *p;
+
+    if (strncmp(why, "VEX ", 4) == 0) {
+        for (p = why; (p = strstr(p, ": not_affected")) != NULL; p++)
+            na = p;
+        for (p = why; (p = strstr(p, ": fixed")) != NULL; p++)
+            fx = p;
+    }
+    if (fx && (!na || fx > na)) {
+        sbom_set_str(&c->s, a, "state", "resolved");
+    } else {
+        sbom_set_str(&c->s, a, "state", "not_affected");
+        if (na && na[14] == ' ' && na[15] == '(') {
+            const char *j = na + 16, *e = strchr(j, ')');
+            const char *cj = e ? vex_justification(j, (size_t)(e - j)) : NULL;
+            if (cj)
+                sbom_set_str(&c->s, a, "justification", cj);
+        }
+    }
+    sbom_set_str(&c->s, a, "detail", why);
+    return a;
+}
+
+static json_t *
+affects_entry(struct cdx *c, const struct moat_finding *f)
+{
+    json_t *af = sbom_object(&c->s), *vs = sbom_array(&c->s), *v;
+
+    sbom_set_str(&c->s, af, "ref", c->ref[f->package]);
+    if (f->installed) {
+        v = sbom_object(&c->s);
+        sbom_set_str(&c->s, v, "version", f->installed);
+        sbom_set_str(&c->s, v, "status", "affected");
+        sbom_append(&c->s, vs, v);
+    }
+    if (f->fixed) {
+        v = sbom_object(&c->s);
+        sbom_set_str(&c->s, v, "version", f->fixed);
+        sbom_set_str(&c->s, v, "status", "unaffected");
+        sbom_append(&c->s, vs, v);
+    }
+    if (json_array_size(vs))
+        sbom_set(&c->s, af, "versions", vs);
+    else
+        json_decref(vs);
+    return af;
+}
+
+/* A new vulnerabilities[] entry for f (its first component goes in later). */
+static json_t *
+vulnerability(struct cdx *c, const struct moat_finding *f)
+{
+    const struct moat_package *p = &c->res->packages[f->package];
+    json_t *v = sbom_object(&c->s), *refs, *ratings, *r, *advs, *adv, *props;
+    char url[1024];
+    const char *ref, *method;
+    size_t i;
+
+    ref = arena_printf(&c->s.arena, "moat:vulnerability:%s", f->id ? f->id : "");
+    ref = ref ? unique_ref(c, ref) : NULL;
+    if (!ref)
+        c->s.oom = 1;
+    sbom_set_str(&c->s, v, "bom-ref", ref);
+    sbom_set_str(&c->s, v, "id", f->id ? f->id : "");
+    sbom_set(&c->s, v, "source", source_of(c, f->id));
+    if (f->naliases) {
+        refs = sbom_array(&c->s);
+        for (i = 0; i < f->naliases; i++) {
+            json_t *e = sbom_object(&c->s);
+            sbom_set_str(&c->s, e, "id", f->aliases[i]);
+            sbom_set(&c->s, e, "source", source_of(c, f->aliases[i]));
+            sbom_append(&c->s, refs, e);
+        }
+        sbom_set(&c->s, v, "references", refs);
+    }
+    ratings = sbom_array(&c->s);
+    r = sbom_object(&c->s);
+    if (f->score >= 0 && f->score <= 10)
+        sbom_set(&c->s, r, "score", json_real(f->score));
+    sbom_set_str(&c->s, r, "severity", view_severity_names[view_severity_rank(f->severity)]);
+    method = cvss_method(f->score_vector);
+    sbom_set_str(&c->s, r, "method", method);
+    sbom_set_str(&c->s, r, "vector", f->score_vector);
+    sbom_append(&c->s, ratings, r);
+    sbom_set(&c->s, v, "ratings", ratings);
+    sbom_set_str(&c->s, v, "description", f->title);
+    if (strcmp(f->kind, "malware") == 0)
+        sbom_set_str(&c->s, v, "recommendation",
+                     "A known malicious package: remove it and rebuild from trusted sources.");
+    else if (f->fixed)
+        sbom_set_str(&c->s, v, "recommendation",
+                     arena_printf(&c->s.arena, "Upgrade %s to %s or later.",
+                                  p->name ? p->name : "the package", f->fixed));
+    advs = sbom_array(&c->s);
+    for (i = 0; i <= f->naliases; i++) {
+        const char *id = i ? f->aliases[i - 1] : f->id;
+        view_advisory_url(id, url, sizeof(url));
+        if (!url[0])
+            continue;
+        adv = sbom_object(&c->s);
+        sbom_set_str(&c->s, adv, "title", id);
+        sbom_set_str(&c->s, adv, "url", url);
+        sbom_append(&c->s, advs, adv);
+    }
+    sbom_set(&c->s, v, "advisories", advs);
+    {
+        char date[21];
+        if (f->published && sbom_parse_date(f->published, date) == 0)
+            sbom_set_str(&c->s, v, "published", date);
+    }
+    sbom_set(&c->s, v, "affects", sbom_array(&c->s));
+    if (f->suppressed)
+        sbom_set(&c->s, v, "analysis", analysis(c, f->suppressed));
+    props = sbom_array(&c->s);
+    prop(c, props, "moat:kind", f->kind);
+    prop(c, props, "moat:ecosystem", f->ecosystem);
+    set_props(c, v, props);
+    return v;
+}
+
+static json_t *
+vulnerabilities(struct cdx *c)
+{
+    const struct moat_result *res = c->res;
+    json_t *arr = sbom_array(&c->s);
+    struct map at;                /* grouping key -> entry (json_t *) */
+    size_t *idx, n = 0, i;
+
+    map_init(&at);
+    idx = calloc(res->nfindings ? res->nfindings : 1, sizeof(*idx));
+    if (!idx) {
+        c->s.oom = 1;
+        return arr;
+    }
+    for (i = 0; i < res->nfindings; i++)
+        if (is_advisory_finding(res, &res->findings[i]))
+            idx[n++] = i;
+    qsort_r(idx, n, sizeof(*idx), cmp_advisory, (void *)res);
+    for (i = 0; i < n && !c->s.oom; i++) {
+        const struct moat_finding *f = &res->findings[idx[i]];
+        char *key = arena_printf(&c->s.arena, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%.1f",
+                                 f->id ? f->id : "", f->kind, f->severity ? f->severity : "",
+                                 f->score_vector ? f->score_vector : "",
+                                 f->suppressed ? f->suppressed : "",
+                                 f->ecosystem ? 0.0 : f->score);
+        json_t *v;
+        if (key && f->ecosystem)
+            key = arena_printf(&c->s.arena, "%s\x1f%s", key, f->ecosystem);
+        if (!key) {
+            c->s.oom = 1;
+            break;
+        }
+        v = map_get(&at, key);
+        if (!v) {
+            v = vulnerability(c, f);
+            if (!v || map_put(&at, key, v, NULL) != 0) {
+                json_decref(v);
+                c->s.oom = 1;
+                break;
+            }
+            sbom_append(&c->s, arr, v);
+        }
+        sbom_append(&c->s, json_object_get(v, "affects"), affects_entry(c, f));
+        /* one fix for several components: the versions are per component,
+         * in affects[].versions; the recommendation names none */
+        if (f->fixed && strcmp(f->kind, "vulnerability") == 0 &&
+            json_array_size(json_object_get(v, "affects")) == 2)
+            sbom_set_str(&c->s, v, "recommendation",
+                         "Upgrade each affected component to the version that affects[].versions "
+                         "lists as unaffected.");
+    }
+    free(idx);
+    map_free(&at);
+    return arr;
+}
+
 int
 report_cyclonedx(FILE *out, const struct moat_result *res, const struct moat_report_options *o,
                  char *err, size_t errlen)
@@ -377,6 +652,8 @@ report_cyclonedx(FILE *out, const struct moat_result *res, const struct moat_rep
             sbom_append(&c.s, comps, component(&c, i));
     sbom_set(&c.s, doc, "components", comps);
     sbom_set(&c.s, doc, "dependencies", dependencies(&c));
+    if (!o->sbom_only)
+        sbom_set(&c.s, doc, "vulnerabilities", vulnerabilities(&c));
     if (sbom_failed_problems(res)) {
         json_t *cs = sbom_array(&c.s), *cm = sbom_object(&c.s), *as = sbom_array(&c.s);
         sbom_set_str(&c.s, cm, "aggregate", "incomplete");

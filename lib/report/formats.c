@@ -10,9 +10,11 @@ static const struct report_format formats[] = {
     {.name = "json", .write = report_json},
     {.name = "cyclonedx", .write = report_cyclonedx},
     {.name = "spdx", .write = report_spdx},
+    {.name = "sarif", .write = report_sarif},
+    {.name = "html", .write = report_html},
 };
 
-static const char *const names[] = {"table", "json", "cyclonedx", "spdx", NULL};
+static const char *const names[] = {"table", "json", "cyclonedx", "spdx", "sarif", "html", NULL};
 
 const char *const *
 moat_report_formats(void)
@@ -40,7 +42,8 @@ moat_report_write(const char *format, const struct moat_result *res,
             return 0;
         }
     }
-    snprintf(err, errlen, "unknown format %s (table, json, cyclonedx, spdx)", format);
+    snprintf(err, errlen, "unknown format %s (table, json, cyclonedx, spdx, sarif, html)",
+             format);
     return -1;
 }
 

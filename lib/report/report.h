@@ -25,6 +25,10 @@ int report_cyclonedx(FILE *out, const struct moat_result *res,
                      const struct moat_report_options *o, char *err, size_t errlen);
 int report_spdx(FILE *out, const struct moat_result *res, const struct moat_report_options *o,
                 char *err, size_t errlen);
+int report_html(FILE *out, const struct moat_result *res, const struct moat_report_options *o,
+                char *err, size_t errlen);
+int report_sarif(FILE *out, const struct moat_result *res, const struct moat_report_options *o,
+                 char *err, size_t errlen);
 
 /* Shared helpers (util.c). */
 /* "linux/amd64" or "linux/arm64/v8" into buf. */

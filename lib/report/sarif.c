@@ -161,6 +161,8 @@ rule_json(const struct sarif_rule *r, int *okp)
         SET(o, "fullDescription", text(r->rationale, &ok));
     if (r->remediation)
         SET(o, "help", text(r->remediation, &ok));
+    if (r->help_uri)
+        SET(o, "helpUri", str(r->help_uri));
     SET(cfg, "level", json_string(sarif_level(r->severity)));
     SET(o, "defaultConfiguration", cfg);
     APPEND(tags, json_string("security"));
@@ -175,7 +177,8 @@ rule_json(const struct sarif_rule *r, int *okp)
 }
 
 static json_t *
-result_json(const struct sarif_result *res, const struct sarif_rule *rule, size_t index, int *okp)
+result_json(const struct sarif_run *run, const struct sarif_result *res,
+            const struct sarif_rule *rule, size_t index, int *okp)
 {
     json_t *o = json_object(), *locs = NULL;
     int ok = o != NULL;
@@ -197,13 +200,20 @@ result_json(const struct sarif_result *res, const struct sarif_rule *rule, size_
         } else {
             if (res->path) {
                 json_t *phys = json_object(), *art = json_object();
-                char *uri = path_uri(res->path);
+                const char *p = res->path;
+                char *uri;
+                if (run->uri_base_id)
+                    while (*p == '/')
+                        p++;
+                uri = path_uri(p);
                 if (!phys || !art || !uri) {
                     json_decref(phys);
                     json_decref(art);
                     ok = 0;
                 } else {
                     SET(art, "uri", str(uri));
+                    if (run->uri_base_id)
+                        SET(art, "uriBaseId", str(run->uri_base_id));
                     SET(phys, "artifactLocation", art);
                     if (res->line) {
                         json_t *reg = json_object();
@@ -231,15 +241,64 @@ result_json(const struct sarif_result *res, const struct sarif_rule *rule, size_
         }
         SET(o, "locations", locs);
     }
-    if (res->severity) {
+    if (res->suppressed) {
+        json_t *sups = json_array(), *sup = json_object();
+        if (!sups || !sup) {
+            json_decref(sups);
+            json_decref(sup);
+            ok = 0;
+        } else {
+            SET(sup, "kind", json_string("external"));
+            SET(sup, "status", json_string("accepted"));
+            SET(sup, "justification", str(res->suppressed));
+            APPEND(sups, sup);
+            SET(o, "suppressions", sups);
+        }
+    }
+    if (res->severity || res->nprops) {
         json_t *props = json_object();
-        if (props)
+        size_t i;
+        if (props && res->severity)
             SET(props, "moat-severity", str(res->severity));
+        for (i = 0; props && i < res->nprops; i++)
+            SET(props, res->props[i].name, str(res->props[i].value));
         SET(o, "properties", props);
     }
     if (!ok)
         *okp = 0;
     return o;
+}
+
+/* The run's one invocation, carrying the notes (what could not be
+ * analysed); the tool ran to its end, or there would be no document. */
+static json_t *
+invocations(const struct sarif_run *run, int *okp)
+{
+    json_t *arr = json_array(), *inv = json_object(), *notes = json_array();
+    size_t i;
+    int ok = arr && inv && notes;
+
+    if (!ok) {
+        json_decref(arr);
+        json_decref(inv);
+        json_decref(notes);
+        *okp = 0;
+        return NULL;
+    }
+    SET(inv, "executionSuccessful", json_true());
+    for (i = 0; i < run->nnotes; i++) {
+        json_t *n = json_object();
+        if (n) {
+            SET(n, "level", json_string(run->notes[i].level ? run->notes[i].level : "warning"));
+            SET(n, "message", text(run->notes[i].message, &ok));
+        }
+        APPEND(notes, n);
+    }
+    SET(inv, "toolExecutionNotifications", notes);
+    APPEND(arr, inv);
+    if (!ok)
+        *okp = 0;
+    return arr;
 }
 
 int
@@ -289,10 +348,32 @@ sarif_write(FILE *out, const struct sarif_run *run, char *err, size_t errlen)
             json_decref(results);
             return -1;
         }
-        APPEND(results, result_json(res, &run->rules[k], k, &ok));
+        APPEND(results, result_json(run, res, &run->rules[k], k, &ok));
+    }
+    if (ok && run->nnotes)
+        SET(r, "invocations", invocations(run, &ok));
+    if (ok && run->uri_base_id) {
+        json_t *bases = json_object(), *base = json_object();
+        if (!bases || !base) {
+            json_decref(bases);
+            json_decref(base);
+            ok = 0;
+        } else {
+            SET(base, "uri", json_string("file:///"));
+            if (run->uri_base_description)
+                SET(base, "description", text(run->uri_base_description, &ok));
+            SET(bases, run->uri_base_id, base);
+            SET(r, "originalUriBaseIds", bases);
+        }
     }
     SET(r, "columnKind", json_string("utf16CodeUnits"));
     SET(r, "results", results);
+    if (ok && run->nprops) {
+        json_t *props = json_object();
+        for (i = 0; props && i < run->nprops; i++)
+            SET(props, run->props[i].name, str(run->props[i].value));
+        SET(r, "properties", props);
+    }
     APPEND(runs, r);
     SET(log, "runs", runs);
     if (!ok) {

@@ -14,12 +14,29 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* The fields marked "scan" were added for `moat scan --format sarif`
+ * (lib/report/sarif_scan.c); left zero, as moat audit leaves them, they
+ * write nothing, so the audit document is unchanged. */
+
+/* A name/value pair of a SARIF property bag (scan). */
+struct sarif_prop {
+    const char *name;
+    const char *value;
+};
+
+/* A toolExecutionNotification of the run's one invocation (scan). */
+struct sarif_note {
+    const char *level;       /* "error", "warning" or "note" */
+    const char *message;
+};
+
 struct sarif_rule {
     const char *id;
     const char *title;       /* shortDescription */
     const char *rationale;   /* fullDescription (or NULL) */
     const char *remediation; /* help (or NULL) */
     const char *severity;    /* defaultConfiguration.level */
+    const char *help_uri;    /* helpUri: the advisory (scan), or NULL */
 };
 
 struct sarif_result {
@@ -30,6 +47,10 @@ struct sarif_result {
     unsigned long line;  /* 1-based; 0: no region */
     const char *logical; /* logical location ("layer 3", "container
                             web"), or NULL */
+    const struct sarif_prop *props; /* more properties (scan) */
+    size_t nprops;
+    const char *suppressed; /* why it is suppressed: an external
+                               suppression with this justification (scan) */
 };
 
 struct sarif_run {
@@ -40,6 +61,17 @@ struct sarif_run {
     size_t nrules;
     const struct sarif_result *results;
     size_t nresults;
+    /* scan: paths are inside an image, not on this machine. Results name
+     * them relative to this uriBaseId ("usr/bin/x" from "/usr/bin/x"),
+     * which run.originalUriBaseIds defines as file:/// with this
+     * description (the image). NULL: paths as above. */
+    const char *uri_base_id;
+    const char *uri_base_description;
+    const struct sarif_prop *props; /* run.properties (scan) */
+    size_t nprops;
+    const struct sarif_note *notes; /* with nnotes > 0: one invocation
+                                       (executionSuccessful) carrying them */
+    size_t nnotes;
 };
 
 /* Writes one SARIF log with one run. Strings that are not valid UTF-8 are

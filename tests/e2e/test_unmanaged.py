@@ -326,6 +326,15 @@ class Unmanaged(MoatTest):
         self.assertEqual(generic(r), [])
         self.assertIsNone(r["unmanaged"])
 
+    def test_table(self):
+        code, out, err = run("scan", "--no-vulns", "--scanners", "unmanaged",
+                             self.copied_image())
+        self.assertIn(code, (0, 1), err)
+        self.assertIn("UNMANAGED SOFTWARE", out)
+        self.assertRegex(out, r"coverage\s+\d+\.\d%% of %d executables" % (len(COPIES) + 5))
+        self.assertRegex(out, r"\n\s+\d+\s+1\s+elf\s+/opt/app/bin/mystery\n")
+        self.assertIn("generic packages (%d)" % len(self.expected), out)
+
     def test_language_files(self):
         base = debian_base(pkgs=[{"Package": "base-files", "Version": "12.4+deb12u5"}])
         so = pkgfile("libzstd1", "usr/lib/x86_64-linux-gnu/libzstd.so.1.5.4")
