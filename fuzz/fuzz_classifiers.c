@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct moat_options o;
         char err[256];
         moat_options_init(&o);
-        if (analyzer_unmanaged.init(&o, &shared, err, sizeof(err)) != 0 || !shared)
+        if (analyzer_unmanaged.init(&o, NULL, &shared, err, sizeof(err)) != 0 || !shared)
             abort(); /* the patterns must compile */
     }
     chunk = size > 64 ? (size_t)(data[0] % 61) + 3 : 0;

@@ -123,7 +123,7 @@ image(const uint8_t *data, size_t size)
     chunk = size > 64 ? (size_t)(data[0] % 61) + 3 : 0;
     moat_options_init(&opt);
     lim = opt.limits;
-    if (analyzer_integrity.init(&opt, &state, err, sizeof(err)) != 0)
+    if (analyzer_integrity.init(&opt, NULL, &state, err, sizeof(err)) != 0)
         return;
     tshared[2] = state;
     layer_result_init(&lr, 0);

@@ -77,7 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!rules) {
         struct moat_options opt;
         moat_options_init(&opt);
-        if (analyzer_secrets.init(&opt, &rules, err, sizeof(err)) != 0)
+        if (analyzer_secrets.init(&opt, NULL, &rules, err, sizeof(err)) != 0)
             abort(); /* the built-in rules must load */
     }
     as_file(paths[size ? data[0] % 4 : 0], data, size, size > 64 ? (size_t)(data[0] % 61) + 3 : 0);

@@ -747,7 +747,7 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
         goto oom;
     for (i = 0; i < analyzer_count; i++) {
         const struct analyzer *an = analyzer_table[i];
-        if (an->init && an->init(opt, &shared[i], err, sizeof(err)) != 0) {
+        if (an->init && an->init(opt, img, &shared[i], err, sizeof(err)) != 0) {
             snprintf(errbuf, errlen, "%s: %s", an->name, err);
             goto out;
         }

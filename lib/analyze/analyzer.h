@@ -157,6 +157,7 @@ struct layer_finding *rec_add_finding(struct actx *c, struct rec *r);
 int pkg_prop(struct actx *c, struct pkg *p, const char *name, const char *value);
 
 struct finish_ctx;
+struct image_desc;
 
 struct analyzer {
     const char *name;
@@ -177,13 +178,18 @@ struct analyzer {
     int (*finish)(struct finish_ctx *f, const struct analyzer *self);
     /* Optional, once per scan before any layer: builds the analyzer's
      * immutable shared state (compiled rules, pattern databases) that every
-     * worker then reads through actx.an_shared / finish_shared(). Returns 0,
+     * worker then reads through actx.an_shared / finish_shared(). img is the
+     * image about to be scanned (its config and history are read; NULL in
+     * unit tests and fuzzing): what the state derives from it is known
+     * before any layer pass starts, so it cannot depend on which worker
+     * runs first. Returns 0,
      * or -1 with err filled: the scan then stops (exit 2), e.g. a user rule
      * file that does not compile. An analyzer with an init hook that leaves
      * *state NULL is OFF for this scan: the dispatcher never calls it, not
      * even wants(), and its finish is skipped (detectors switched off by
      * moat_detect_options cost nothing). */
-    int (*init)(const struct moat_options *opt, void **state, char *err, size_t errlen);
+    int (*init)(const struct moat_options *opt, const struct image_desc *img, void **state,
+                char *err, size_t errlen);
     void (*fini)(void *state); /* NULL-safe */
 };
 

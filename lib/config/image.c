@@ -642,8 +642,10 @@ config_finish(struct finish_ctx *f, const struct analyzer *self)
 static int config_on;
 
 static int
-config_init(const struct moat_options *opt, void **state, char *err, size_t errlen)
+config_init(const struct moat_options *opt, const struct image_desc *img, void **state,
+            char *err, size_t errlen)
 {
+    (void)img;
     (void)err;
     (void)errlen;
     *state = !opt || (opt->detect.enabled & MOAT_DETECT_CONFIG) ? (void *)&config_on : NULL;

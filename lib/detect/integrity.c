@@ -20,23 +20,34 @@
  * at that path in the merged image.
  *
  * Which digests: MD5 ~0.7 GB/s, SHA-1 ~1.9, SHA-256 ~1.8 (SHA-NI). Hashing
- * every file three times would triple the cost, so the scan decides its
- * "package family" as early as it can: a scan-wide atomic set of families
- * (the one writable field of the otherwise read-only shared state, so the
- * decision costs one relaxed atomic per file) that workers extend when a
- * regular file at a telling path streams past
- * (var/lib/dpkg/, etc/apt/, etc/dpkg/ -> dpkg: MD5; lib/apk/, etc/apk/ ->
- * apk: SHA-1, and usr/lib/apk/ -> apk-tools 3, which may record SHA-256 too;
- * var/lib/rpm/, usr/lib/sysimage/rpm/, etc/yum.repos.d/, etc/dnf/,
- * etc/zypp/, etc/yum.conf -> rpm: SHA-256), or by the ID and ID_LIKE of
- * an os-release file (distroless images have no package manager, but an
- * etc/os-release ahead of their files). Until a family is known every
- * file gets all three, so a single-family image is always fully checked
- * and only the first few files pay triple. Afterwards files get the union
- * of the families' digests. A digest that is needed but was not computed
- * (an image with two package managers whose second one was told only after
- * some files had passed; an rpm database with MD5 or SHA-1 file digests) is reported
- * as a problem counting the files left unchecked, never silently skipped.
+ * every file three times would triple the cost, so each file gets the
+ * digests of the image's "package families" as far as they are known when
+ * it streams: dpkg MD5, apk SHA-1, rpm (and apk-tools 3) SHA-256. Layers
+ * are read in parallel and the report must not depend on thread timing,
+ * so what is known for a file is a function of the image alone:
+ *   - the families the image's history names before any pass starts (init:
+ *     a created_by line with the command word apt-get, apt, aptitude,
+ *     dpkg, debootstrap or mmdebstrap -> dpkg; apk -> apk; yum, dnf,
+ *     microdnf, tdnf, rpm or zypper -> rpm);
+ *   - plus those told earlier in the file's own layer, by that layer's own
+ *     pass (one slot per layer in the shared state, written only by the
+ *     worker reading that layer): a regular file at a telling path
+ *     (var/lib/dpkg/, etc/apt/, etc/dpkg/ -> dpkg; lib/apk/, etc/apk/ ->
+ *     apk, and usr/lib/apk/ -> apk-tools 3, which may record SHA-256 too;
+ *     var/lib/rpm/, usr/lib/sysimage/rpm/, etc/yum.repos.d/, etc/dnf/,
+ *     etc/zypp/, etc/yum.conf -> rpm), or the ID and ID_LIKE of an
+ *     os-release file (distroless images have no package manager, but an
+ *     etc/os-release ahead of their files);
+ *   - and while neither says anything, all three.
+ * What another layer's pass has seen never counts: it may or may not have
+ * run yet. A base layer tells its family within its first few hundred
+ * entries (etc/ sorts early), a layer added by "RUN apt-get install" is
+ * told by its history line, and a layer of neither kind (COPY of an
+ * application onto an imported base) pays for all three digests. A digest
+ * that is needed but was not computed (a family neither the history nor
+ * the layer told before the file; an rpm database with MD5 or SHA-1 file
+ * digests) is reported as a problem counting the files left unchecked,
+ * never silently skipped.
  *
  * Files under the few trees that distribution packages leave to the
  * administrator and to applications (FHS and Debian Policy: usr/local/,
@@ -67,7 +78,6 @@
 #include "base/str.h"
 
 #include <openssl/evp.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,8 +122,12 @@ _Static_assert(KEEP <= DPKG_SUM_KEEP && KEEP <= 16, "a prefix every database dig
 #define CHUNK_FIRST 32
 #define CHUNK_MAX 1024
 
+/* Read-only during the passes except told[L], which only layer L's own
+ * pass writes (one worker per layer: distinct objects, no data race). */
 struct shared {
-    atomic_uint seen;                 /* FAM_* told so far, scan-wide */
+    unsigned prior;                   /* FAM_* the image's history names */
+    unsigned *told;                   /* [layer]: FAM_* told in that layer so far */
+    size_t nlayers;                   /* entries of told */
     EVP_MD *md[NALGS];
     unsigned char empty[NALGS][32];   /* digests of the empty file */
 };
@@ -219,6 +233,35 @@ family_of_osrel(const char *s, size_t n)
     return fam;
 }
 
+/* The families a history line's commands name ("RUN apt-get install ...",
+ * "/bin/sh -c dnf -y install ..."): whole words only, so "rpm" does not
+ * match "rpmdb" nor "apt" "adapter". */
+static unsigned
+family_of_history(const char *s)
+{
+    static const struct {
+        const char *word;
+        unsigned fam;
+    } cmds[] = {
+        {"apt-get", FAM_DPKG}, {"apt", FAM_DPKG},         {"aptitude", FAM_DPKG},
+        {"dpkg", FAM_DPKG},    {"debootstrap", FAM_DPKG}, {"mmdebstrap", FAM_DPKG},
+        {"apk", FAM_APK},      {"yum", FAM_RPM},          {"dnf", FAM_RPM},
+        {"microdnf", FAM_RPM}, {"tdnf", FAM_RPM},         {"rpm", FAM_RPM},
+        {"zypper", FAM_RPM},
+    };
+    unsigned fam = 0;
+    size_t w, i;
+
+    while (*s) {
+        w = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+        for (i = 0; w && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+            if (strlen(cmds[i].word) == w && memcmp(s, cmds[i].word, w) == 0)
+                fam |= cmds[i].fam;
+        s += w ? w : 1;
+    }
+    return fam;
+}
+
 static int
 is_osrel(const char *p)
 {
@@ -278,11 +321,13 @@ integ_fini(void *state)
         return;
     for (k = 0; k < NALGS; k++)
         EVP_MD_free(sh->md[k]);
+    free(sh->told);
     free(sh);
 }
 
 static int
-integ_init(const struct moat_options *opt, void **state, char *err, size_t errlen)
+integ_init(const struct moat_options *opt, const struct image_desc *img, void **state,
+           char *err, size_t errlen)
 {
     static const char *const names[NALGS] = {"MD5", "SHA1", "SHA256"};
     struct shared *sh;
@@ -296,7 +341,21 @@ integ_init(const struct moat_options *opt, void **state, char *err, size_t errle
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    atomic_init(&sh->seen, 0);
+    /* the scan driver rejects images with more layers than the limit, and
+     * tests without an image number their layers below it */
+    if (img && img->nlayers)
+        sh->nlayers = img->nlayers;
+    else
+        sh->nlayers = opt ? opt->limits.layers : MOAT_LIMIT_LAYERS;
+    sh->told = calloc(sh->nlayers ? sh->nlayers : 1, sizeof(*sh->told));
+    if (!sh->told) {
+        snprintf(err, errlen, "out of memory");
+        integ_fini(sh);
+        return -1;
+    }
+    for (k = 0; img && k < img->nlayers; k++)
+        if (img->layers[k].created_by)
+            sh->prior |= family_of_history(img->layers[k].created_by);
     for (k = 0; k < NALGS; k++) {
         unsigned int len = 0;
         /* fetched once: per-file inits then skip the provider lookup */
@@ -338,16 +397,30 @@ integ_wants(const struct entry *e)
     return WANT_STREAM;
 }
 
+/* This layer's told families (written by this pass only), or NULL for a
+ * layer number beyond what init sized (defensive: the scan driver and the
+ * tests stay below it). */
+static unsigned *
+layer_told(struct actx *c)
+{
+    struct shared *sh = c->an_shared;
+
+    if (c->layer < 0 || (size_t)c->layer >= sh->nlayers)
+        return NULL;
+    return &sh->told[c->layer];
+}
+
 static int
 integ_begin(struct actx *c, const struct entry *e, void *state)
 {
     struct shared *sh = c->an_shared;
     struct file_state *st = state;
+    unsigned *told = layer_told(c);
     unsigned fam = family_of(e->path), k;
 
-    if (fam)
-        atomic_fetch_or_explicit(&sh->seen, fam, memory_order_relaxed);
-    st->algos = algos_for(atomic_load_explicit(&sh->seen, memory_order_relaxed));
+    if (fam && told)
+        *told |= fam;
+    st->algos = algos_for(sh->prior | (told ? *told : 0));
     if (is_osrel(e->path)) {
         st->osrel = malloc(OSREL_MAX);
         if (!st->osrel)
@@ -463,10 +536,9 @@ integ_end(struct actx *c, const struct entry *e, void *state)
     }
     idx32 = (uint32_t)idx;
     if (st->osrel) {
-        unsigned fam = family_of_osrel(st->osrel, st->nosrel);
-        if (fam)
-            atomic_fetch_or_explicit(&((struct shared *)c->an_shared)->seen, fam,
-                                     memory_order_relaxed);
+        unsigned *told = layer_told(c);
+        if (told)
+            *told |= family_of_osrel(st->osrel, st->nosrel);
     }
     ch = current_chunk(c, e, st->algos, idx32);
     if (!ch)
@@ -1135,9 +1207,10 @@ report_skips(struct check *ck)
 {
     static const char *const why[SKIP_N] = {
         [SKIP_UNCOMPUTED] = "their %s digest was not computed in the layer pass (files are "
-                            "hashed with every algorithm only until the image's package "
-                            "manager is known, then with its usual one: dpkg MD5, apk SHA-1, "
-                            "rpm SHA-256; see the Integrity section of docs/DETECTORS.md)",
+                            "hashed with every algorithm only until the image's history or "
+                            "their own layer tells the package manager, then with its usual "
+                            "one: dpkg MD5, apk SHA-1, rpm SHA-256; see the Integrity section "
+                            "of docs/DETECTORS.md)",
         [SKIP_UNHASHED] = "no digest was recorded for the visible file (%s)",
         [SKIP_TREE] = "they lie where distribution packages do not install files (usr/local/, "
                       "home/, tmp/, var/tmp/ or a mount point), which is not hashed (%s)",
@@ -1219,7 +1292,7 @@ out:
 
 const struct analyzer analyzer_integrity = {
     .name = "integrity",
-    .version = 1,
+    .version = 2, /* 2: digests chosen from the history and the file's own layer */
     .wants = integ_wants,
     .state_size = sizeof(struct file_state),
     .stream_begin = integ_begin,

@@ -3737,8 +3737,10 @@ persist_finish(struct finish_ctx *f, const struct analyzer *self)
 static int on_marker; /* the shared state: nothing to share, only "on" */
 
 static int
-persist_init(const struct moat_options *opt, void **state, char *err, size_t errlen)
+persist_init(const struct moat_options *opt, const struct image_desc *img, void **state,
+             char *err, size_t errlen)
 {
+    (void)img;
     (void)err;
     (void)errlen;
     *state = (!opt || (opt->detect.enabled & MOAT_DETECT_PERSISTENCE)) ? &on_marker : NULL;

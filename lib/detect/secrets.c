@@ -1794,13 +1794,15 @@ compile_rules(struct secrets_db *db, const char *cfgname, char *err, size_t errl
 }
 
 static int
-secrets_init(const struct moat_options *opt, void **state, char *err, size_t errlen)
+secrets_init(const struct moat_options *opt, const struct image_desc *img, void **state,
+             char *err, size_t errlen)
 {
     struct secrets_db *db;
     const char *cfgname = opt ? opt->detect.secret_config : NULL;
     size_t i, total;
     int rc = -1;
 
+    (void)img;
     *state = NULL;
     if (opt && !(opt->detect.enabled & MOAT_DETECT_SECRETS))
         return 0; /* off: costs nothing */

@@ -86,10 +86,12 @@ struct um_shared {
 };
 
 static int
-um_init(const struct moat_options *opt, void **state, char *err, size_t errlen)
+um_init(const struct moat_options *opt, const struct image_desc *img, void **state,
+        char *err, size_t errlen)
 {
     struct um_shared *sh;
 
+    (void)img;
     *state = NULL;
     if (opt && !(opt->detect.enabled & MOAT_DETECT_UNMANAGED))
         return 0;

@@ -65,7 +65,7 @@ feed_file(struct feed *f, const struct analyzer *an, const char *path, const voi
             f->inited->fini(f->state);
         f->state = NULL;
         f->inited = an;
-        if (an->init(&f->opt, &f->state, f->init_err, sizeof(f->init_err)) != 0)
+        if (an->init(&f->opt, NULL, &f->state, f->init_err, sizeof(f->init_err)) != 0)
             return -2;
     }
     f->c.opt = &f->opt;

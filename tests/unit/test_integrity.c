@@ -193,17 +193,28 @@ mem_next(void *ud, const void **p, size_t *n)
     return 1;
 }
 
+/* An image of `layers` layers; history (or NULL) is the created_by line
+ * of its first layer, as the image config would give it to init. */
 static void
-img_init(struct image *im, size_t layers)
+img_init_history(struct image *im, size_t layers, const char *history)
 {
+    struct layer_desc ld[4];
+    struct image_desc desc;
     char err[256];
     size_t i;
 
     memset(im, 0, sizeof(*im));
+    memset(ld, 0, sizeof(ld));
+    memset(&desc, 0, sizeof(desc));
+    ld[0].created_by = (char *)history;
+    desc.layers = ld;
+    desc.nlayers = layers;
     moat_options_init(&im->opt);
     im->lim = im->opt.limits;
     im->n = layers;
-    assert_int_equal(analyzer_integrity.init(&im->opt, &im->state, err, sizeof(err)), 0);
+    assert_int_equal(analyzer_integrity.init(&im->opt, history ? &desc : NULL, &im->state, err,
+                                             sizeof(err)),
+                     0);
     assert_non_null(im->state);
     im->tshared[NTABLE - 1] = im->state;
     for (i = 0; i < layers; i++) {
@@ -212,6 +223,12 @@ img_init(struct image *im, size_t layers)
         im->c[i].opt = &im->opt;
         im->c[i].shared = im->tshared;
     }
+}
+
+static void
+img_init(struct image *im, size_t layers)
+{
+    img_init_history(im, layers, NULL);
 }
 
 static struct layer_entry *
@@ -607,7 +624,7 @@ test_off(void **state)
     (void)state;
     moat_options_init(&opt);
     opt.detect.enabled = MOAT_DETECT_ALL & ~MOAT_DETECT_INTEGRITY;
-    assert_int_equal(analyzer_integrity.init(&opt, &st, err, sizeof(err)), 0);
+    assert_int_equal(analyzer_integrity.init(&opt, NULL, &st, err, sizeof(err)), 0);
     assert_null(st);
     feed_init(&f, 0);
     f.opt.detect.enabled = opt.detect.enabled;
@@ -846,6 +863,82 @@ test_family_from_os_release(void **state)
     }
 }
 
+/* Which digests a file gets is decided by its own layer's pass (what it
+ * has told so far) and the image's history, never by what another layer's
+ * pass, running in parallel, has seen: the rpm database in layer 0 says
+ * nothing to layer 1, whichever pass runs first, so libmulti's copy in
+ * layer 1 gets every digest and its SHA-1 is checked. */
+static void
+test_family_per_layer(void **state)
+{
+    size_t len;
+    char *db = feed_read_path(MOAT_TEST_DATA "/rpm/Packages-le-4096", &len);
+    struct layer_entry *le;
+    struct image im;
+    int order;
+
+    (void)state;
+    if (!db)
+        fail_msg("cannot read tests/data/rpm/Packages-le-4096");
+    for (order = 0; order < 2; order++) {
+        img_init(&im, 2);
+        if (order)
+            add_file(&im, 1, "usr/lib64/libmulti.so.1", "a\n", 0755);
+        le = push(&im, 0, "var/lib/rpm/Packages", ENTRY_REG);
+        le->size = len;
+        dispatch(&im, 0, le, db, len);
+        add_file(&im, 0, "etc/hello.conf", "greeting=hi\n", 0644);
+        add_file(&im, 0, "usr/bin/hello", "#!/bin/sh\necho hello\n", 0755);
+        add_link(&im, 0, "usr/bin/hi", "hello", ENTRY_SYMLINK);
+        add_file(&im, 0, "usr/lib64/libmulti.so.1", "a\n", 0755);
+        add_file(&im, 0, "usr/share/hello/data.txt", "data\n", 0644);
+        if (!order)
+            add_file(&im, 1, "usr/lib64/libmulti.so.1", "a\n", 0755);
+        img_finish(&im);
+        assert_int_equal(nfindings(&im), 0);
+        assert_int_equal(nproblems(&im, NULL), 0);
+        img_free(&im);
+    }
+    free(db);
+}
+
+/* The image's history tells the family before any layer pass: whole
+ * command words only ("rpmdb" and "adapter" name nothing). */
+static void
+test_family_from_history(void **state)
+{
+    static const struct {
+        const char *history;
+        int md5_unchecked;
+    } cases[] = {
+        {"RUN /bin/sh -c apk add --no-cache x", 1},
+        {"/bin/sh -c dnf -y install x && dnf clean all", 1},
+        {"RUN /bin/sh -c apt-get update && apt-get install -y x", 0},
+        {"debootstrap --variant=minbase bookworm", 0},
+        {"RUN /bin/sh -c echo adapter rpmdb apk-tools", 0},
+        {"ADD file:0123abcd in / ", 0},
+    };
+    struct image im;
+    char sums[128], h[33];
+    size_t i;
+
+    (void)state;
+    md5_hex("x\n", h);
+    snprintf(sums, sizeof(sums), "%s  usr/bin/x\n", h);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        img_init_history(&im, 1, cases[i].history);
+        add_file(&im, 0, "usr/bin/x", "x\n", 0755);
+        add_file(&im, 0, "var/lib/dpkg/status.d/x", "Package: x\nVersion: 1\n", 0);
+        add_file(&im, 0, "var/lib/dpkg/status.d/x.md5sums", sums, 0);
+        img_finish(&im);
+        assert_int_equal(nfindings(&im), 0);
+        assert_int_equal(nproblems(&im, "1 package files were not checked: their MD5"),
+                         cases[i].md5_unchecked);
+        assert_int_equal(nproblems(&im, NULL), cases[i].md5_unchecked);
+        img_free(&im);
+    }
+}
+
 int
 main(void)
 {
@@ -864,6 +957,8 @@ main(void)
         cmocka_unit_test(test_rpm),
         cmocka_unit_test(test_unhashed_tree),
         cmocka_unit_test(test_family_from_os_release),
+        cmocka_unit_test(test_family_per_layer),
+        cmocka_unit_test(test_family_from_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

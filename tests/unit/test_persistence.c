@@ -722,10 +722,10 @@ test_off(void **state)
     (void)state;
     feed_init(&f, 0);
     f.opt.detect.enabled = MOAT_DETECT_ALL & ~MOAT_DETECT_PERSISTENCE;
-    assert_int_equal(analyzer_persistence.init(&f.opt, &st, err, sizeof(err)), 0);
+    assert_int_equal(analyzer_persistence.init(&f.opt, NULL, &st, err, sizeof(err)), 0);
     assert_null(st);
     f.opt.detect.enabled = MOAT_DETECT_PERSISTENCE;
-    assert_int_equal(analyzer_persistence.init(&f.opt, &st, err, sizeof(err)), 0);
+    assert_int_equal(analyzer_persistence.init(&f.opt, NULL, &st, err, sizeof(err)), 0);
     assert_non_null(st);
     feed_free(&f);
 }

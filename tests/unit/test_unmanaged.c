@@ -36,7 +36,7 @@ feed_setup(struct feed *f)
     feed_init(f, 0);
     if (!shared) {
         char err[256];
-        assert_int_equal(analyzer_unmanaged.init(&f->opt, &shared, err, sizeof(err)), 0);
+        assert_int_equal(analyzer_unmanaged.init(&f->opt, NULL, &shared, err, sizeof(err)), 0);
         assert_non_null(shared);
     }
     f->inited = &analyzer_unmanaged;
