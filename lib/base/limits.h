@@ -507,12 +507,14 @@
 /* Malware detector (lib/detect/malware.c). Bytes of a file handed to YARA
  * as one piece (the default of moat_options.detect.malware_max_file);
  * larger files are scanned in windows of this size. Every layer worker
- * holds at most one such buffer, and only while a file at least this big
- * streams past: 8 MiB covers whole scripts, configs and most executables
- * (a statically linked miner is 2-8 MiB) at a memory cost the 64 MiB scan
- * budget can carry. */
+ * holds at most one such buffer, and only while a file streams past: 4 MiB
+ * covers whole scripts, configs and most executables; a statically linked
+ * miner (2-8 MiB) may take two windows, which its rules allow (their
+ * strings lie together in .rodata). 8 MiB windows cost two workers 16 MiB
+ * of transient memory and took a scan with every detector to 68 MiB, over
+ * the 64 MiB budget; 4 MiB keeps it at 63-64 MiB (docs/PERFORMANCE.md). */
 #ifndef MOAT_LIMIT_MALWARE_WINDOW
-#define MOAT_LIMIT_MALWARE_WINDOW (8u << 20)
+#define MOAT_LIMIT_MALWARE_WINDOW (4u << 20)
 #endif
 
 /* Bounds of a window size chosen at run time: at least four overlaps, so
