@@ -406,7 +406,7 @@ vulnerabilities(struct tab *t)
 {
     const struct view *v = &t->v;
     const struct moat_result *res = t->res;
-    size_t g, i, wid = 2, wfix = 5;
+    size_t g, i, wid = 2, wfix = 8; /* "FIXED IN" */
     char sev[256], name[512];
 
     if (!v->vulns && !v->vulns_suppressed)
