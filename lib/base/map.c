@@ -111,7 +111,11 @@ map_put(struct map *m, const char *key, void *value, void **old)
 
     if (old)
         *old = NULL;
-    if ((m->len + 1) * 10 >= m->cap * 7) {
+    /* grow at a load of 0.85: linear probing with backward-shift deletion
+     * stays short at that load (the hash is compared before the key), and
+     * the merged view's table is the scan's biggest single allocation; at
+     * 0.7 a benchmark image of 108k paths doubled to 262k slots (6 MiB) */
+    if ((m->len + 1) * 20 >= m->cap * 17) {
         rc = resize(m, m->cap ? m->cap * 2 : 64);
         if (rc)
             return rc;
