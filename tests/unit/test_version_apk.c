@@ -15,15 +15,13 @@
 #include <string.h>
 
 #include "version/version.h"
+#include "version_check.h"
 
 extern const struct version_scheme version_apk;
 
 static const struct version_scheme *const vs = &version_apk;
 
-static const struct {
-    const char *a, *b;
-    int want;
-} pairs[] = {
+static const struct vpair pairs[] = {
     {"1.0", "1.0", 0},
     {"006", "6", 0},         /* the first number is always numeric */
     {"1.0_p01", "1.0_p1", 0}, /* so are suffix numbers */
@@ -87,20 +85,8 @@ static const char *const invalid[] = {
 static void
 test_pairs(void **state)
 {
-    size_t i;
-    int r;
-
     (void)state;
-    for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-        r = 99;
-        assert_int_equal(vs->cmp(pairs[i].a, pairs[i].b, &r), 0);
-        if (r != pairs[i].want)
-            fail_msg("%s vs %s: got %d, want %d", pairs[i].a, pairs[i].b, r, pairs[i].want);
-        assert_int_equal(vs->cmp(pairs[i].b, pairs[i].a, &r), 0);
-        assert_int_equal(r, -pairs[i].want);
-        assert_int_equal(vs->cmp(pairs[i].a, pairs[i].a, &r), 0);
-        assert_int_equal(r, 0);
-    }
+    vcheck_pairs(vs, pairs, sizeof(pairs) / sizeof(pairs[0]));
 }
 
 static void

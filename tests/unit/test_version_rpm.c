@@ -14,15 +14,13 @@
 #include <string.h>
 
 #include "version/version.h"
+#include "version_check.h"
 
 extern const struct version_scheme version_rpm;
 
 static const struct version_scheme *const vs = &version_rpm;
 
-static const struct {
-    const char *a, *b;
-    int want;
-} pairs[] = {
+static const struct vpair pairs[] = {
     /* equal spellings: separators only separate, zeros lead nowhere */
     {"1.0", "1.0", 0},
     {"1.0", "1_0", 0},
@@ -89,20 +87,8 @@ static const char *const invalid[] = {
 static void
 test_pairs(void **state)
 {
-    size_t i;
-    int r;
-
     (void)state;
-    for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-        r = 99;
-        assert_int_equal(vs->cmp(pairs[i].a, pairs[i].b, &r), 0);
-        if (r != pairs[i].want)
-            fail_msg("%s vs %s: got %d, want %d", pairs[i].a, pairs[i].b, r, pairs[i].want);
-        assert_int_equal(vs->cmp(pairs[i].b, pairs[i].a, &r), 0);
-        assert_int_equal(r, -pairs[i].want);
-        assert_int_equal(vs->cmp(pairs[i].a, pairs[i].a, &r), 0);
-        assert_int_equal(r, 0);
-    }
+    vcheck_pairs(vs, pairs, sizeof(pairs) / sizeof(pairs[0]));
 }
 
 static void

@@ -15,15 +15,13 @@
 #include <string.h>
 
 #include "version/version.h"
+#include "version_check.h"
 
 extern const struct version_scheme version_rubygems;
 
 static const struct version_scheme *const vs = &version_rubygems;
 
-static const struct {
-    const char *a, *b;
-    int want;
-} pairs[] = {
+static const struct vpair pairs[] = {
     /* equal: trailing zeros, leading zeros, '-' as ".pre.", whitespace */
     {"1.0", "1", 0},
     {"1.0.0.0", "1", 0},
@@ -91,15 +89,8 @@ cmp(const char *a, const char *b)
 static void
 test_pairs(void **state)
 {
-    size_t i;
-
     (void)state;
-    for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-        if (cmp(pairs[i].a, pairs[i].b) != pairs[i].want ||
-            cmp(pairs[i].b, pairs[i].a) != -pairs[i].want)
-            fail_msg("%s vs %s: want %d", pairs[i].a, pairs[i].b, pairs[i].want);
-        assert_int_equal(cmp(pairs[i].a, pairs[i].a), 0);
-    }
+    vcheck_pairs(vs, pairs, sizeof(pairs) / sizeof(pairs[0]));
 }
 
 static void
@@ -131,15 +122,9 @@ test_chain(void **state)
         "1.0.a.0.1", "1.0.a.1", "1.0.b", "1.0.pre.1", "1.0.rc",    "1",
         "1.0.0.1",   "1.1.a",   "1.1",   "10",        "10.0.1",
     };
-    size_t i, j, n = sizeof(chain) / sizeof(chain[0]);
 
     (void)state;
-    for (i = 0; i < n; i++)
-        for (j = 0; j < n; j++) {
-            int want = i < j ? -1 : i > j ? 1 : 0;
-            if (cmp(chain[i], chain[j]) != want)
-                fail_msg("%s vs %s: want %d", chain[i], chain[j], want);
-        }
+    vcheck_chain(vs, chain, sizeof(chain) / sizeof(chain[0]));
 }
 
 static void
