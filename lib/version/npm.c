@@ -823,6 +823,30 @@ trim_op(const char *s, size_t n, char op, struct text *out)
 
 /* ---- parseComparator: carets, tildes, x-ranges, stars ---- */
 
+/* The exclusive upper bound of a range that keeps part (0 major, 1 minor,
+ * 2 patch) of x and bumps it: "<M+1.0.0-0", "<M.m+1.0-0", "<M.m.p+1-0"
+ * without the "<" (the "-0" keeps pre-releases of the bound out). */
+static void
+t_bump(struct text *out, const struct xr *x, int part)
+{
+    if (part == 0) {
+        t_inc(out, x->M);
+        t_str(out, ".0.0-0");
+        return;
+    }
+    t_span(out, x->M);
+    t_str(out, ".");
+    if (part == 1) {
+        t_inc(out, x->m);
+        t_str(out, ".0-0");
+        return;
+    }
+    t_span(out, x->m);
+    t_str(out, ".");
+    t_inc(out, x->p);
+    t_str(out, "-0");
+}
+
 /* ^M.m.p (replaceCaret) on one token, or the token itself. */
 static void
 caret(const char *s, size_t n, struct text *out)
@@ -839,23 +863,14 @@ caret(const char *s, size_t n, struct text *out)
     t_span(out, x.M);
     if (is_x(x.m)) {
         t_str(out, ".0.0 <");
-        t_inc(out, x.M);
-        t_str(out, ".0.0-0");
+        t_bump(out, &x, 0);
         return;
     }
     t_str(out, ".");
     t_span(out, x.m);
     if (is_x(x.p)) {
         t_str(out, ".0 <");
-        if (is_zero(x.M)) {
-            t_span(out, x.M);
-            t_str(out, ".");
-            t_inc(out, x.m);
-            t_str(out, ".0-0");
-        } else {
-            t_inc(out, x.M);
-            t_str(out, ".0.0-0");
-        }
+        t_bump(out, &x, is_zero(x.M) ? 1 : 0);
         return;
     }
     t_str(out, ".");
@@ -865,22 +880,8 @@ caret(const char *s, size_t n, struct text *out)
         t_span(out, x.pr);
     }
     t_str(out, " <");
-    if (is_zero(x.M) && is_zero(x.m)) {
-        t_span(out, x.M);
-        t_str(out, ".");
-        t_span(out, x.m);
-        t_str(out, ".");
-        t_inc(out, x.p);
-        t_str(out, "-0");
-    } else if (is_zero(x.M)) {
-        t_span(out, x.M);
-        t_str(out, ".");
-        t_inc(out, x.m);
-        t_str(out, ".0-0");
-    } else {
-        t_inc(out, x.M);
-        t_str(out, ".0.0-0");
-    }
+    /* the caret keeps the left-most non-zero part */
+    t_bump(out, &x, !is_zero(x.M) ? 0 : !is_zero(x.m) ? 1 : 2);
 }
 
 /* ~M.m.p and ~>M.m.p (replaceTilde) on one token, or the token itself. */
@@ -900,8 +901,7 @@ tilde(const char *s, size_t n, struct text *out)
     t_span(out, x.M);
     if (is_x(x.m)) {
         t_str(out, ".0.0 <");
-        t_inc(out, x.M);
-        t_str(out, ".0.0-0");
+        t_bump(out, &x, 0);
         return;
     }
     t_str(out, ".");
@@ -917,10 +917,7 @@ tilde(const char *s, size_t n, struct text *out)
         }
     }
     t_str(out, " <");
-    t_span(out, x.M);
-    t_str(out, ".");
-    t_inc(out, x.m);
-    t_str(out, ".0-0");
+    t_bump(out, &x, 1);
 }
 
 /* [<>]=?M.m.p with x parts (replaceXRange) on one token, or the token. */
@@ -979,18 +976,14 @@ xrange(const char *s, size_t n, struct text *out)
         t_str(out, ">=");
         t_span(out, x.M);
         t_str(out, ".0.0 <");
-        t_inc(out, x.M);
-        t_str(out, ".0.0-0");
+        t_bump(out, &x, 0);
     } else if (xp) {
         t_str(out, ">=");
         t_span(out, x.M);
         t_str(out, ".");
         t_span(out, x.m);
         t_str(out, ".0 <");
-        t_span(out, x.M);
-        t_str(out, ".");
-        t_inc(out, x.m);
-        t_str(out, ".0-0");
+        t_bump(out, &x, 1);
     } else {
         t_add(out, s, n);
     }
