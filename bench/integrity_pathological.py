@@ -29,6 +29,9 @@ import sys
 import tarfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures"))
+from mkimage import layout_from_tar  # noqa: E402
+
 MOAT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..",
                                                           "build", "moat")
 WORK = sys.argv[2] if len(sys.argv) > 2 else "/tmp/moat-integrity-bench"
@@ -74,40 +77,6 @@ def dpkg_db(t, pkg, files):
     t.add("var/lib/dpkg/info/%s.list" % pkg, "".join("/%s\n" % p for p, _ in files).encode())
     t.add("var/lib/dpkg/info/%s.md5sums" % pkg,
           "".join("%s  %s\n" % (h, p) for p, h in files).encode())
-
-
-def layout(tar, dest):
-    shutil.rmtree(dest, ignore_errors=True)
-    os.makedirs(os.path.join(dest, "blobs", "sha256"))
-    h = hashlib.sha256()
-    with open(tar, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    d = "sha256:" + h.hexdigest()
-    size = os.path.getsize(tar)
-    os.rename(tar, os.path.join(dest, "blobs", "sha256", d[7:]))
-
-    def put(obj):
-        b = json.dumps(obj).encode()
-        dd = "sha256:" + hashlib.sha256(b).hexdigest()
-        with open(os.path.join(dest, "blobs", "sha256", dd[7:]), "wb") as f:
-            f.write(b)
-        return dd, len(b)
-
-    cd, cl = put({"architecture": "amd64", "os": "linux",
-                  "rootfs": {"type": "layers", "diff_ids": [d]}})
-    md, ml = put({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                  "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-                             "digest": cd, "size": cl},
-                  "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
-                              "digest": d, "size": size}]})
-    with open(os.path.join(dest, "oci-layout"), "w") as f:
-        f.write('{"imageLayoutVersion": "1.0.0"}')
-    with open(os.path.join(dest, "index.json"), "w") as f:
-        json.dump({"schemaVersion": 2, "manifests": [
-            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": md,
-             "size": ml, "annotations": {"org.opencontainers.image.ref.name": "x"}}]}, f)
-    return "oci:%s:x" % dest
 
 
 def md5_of_zeros(size):
@@ -175,7 +144,7 @@ def main():
     for name, make in cases:
         tar = os.path.join(WORK, name + ".tar")
         make(tar)
-        target = layout(tar, os.path.join(WORK, name))
+        target = layout_from_tar(tar, os.path.join(WORK, name))
         _, w0, c0, r0 = timed(["sbom", target])
         p, w1, c1, r1 = timed(["scan", "--scanners", "integrity", "-f", "json", target])
         rep = json.loads(p.stdout) if p.stdout else {}

@@ -38,7 +38,7 @@ import unittest
 
 from util import SRC, MoatTest, main, run, scan_json, work
 
-from mkimage import Image, Layer, sha256
+from mkimage import Image, Layer, sha256, layout_from_tar
 
 sys.path.insert(0, os.path.join(SRC, "tests", "e2e"))
 import test_debootstrap as deb  # noqa: E402
@@ -450,42 +450,6 @@ def sparse_layer(path, name, size, prefix_files=()):
         f.seek(size, os.SEEK_CUR)
         pad = (512 - size % 512) % 512
         f.write(b"\0" * (pad + 1024))
-
-
-def layout_from_tar(tar, dest):
-    """An OCI layout holding one uncompressed layer (the file at tar, hashed
-    in place and moved into the layout, never read into memory)."""
-    shutil.rmtree(dest, ignore_errors=True)
-    os.makedirs(os.path.join(dest, "blobs", "sha256"))
-    h = hashlib.sha256()
-    with open(tar, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    d = "sha256:" + h.hexdigest()
-    size = os.path.getsize(tar)
-    os.rename(tar, os.path.join(dest, "blobs", "sha256", d[7:]))
-
-    def put(obj):
-        b = json.dumps(obj).encode()
-        dd = sha256(b)
-        with open(os.path.join(dest, "blobs", "sha256", dd[7:]), "wb") as f:
-            f.write(b)
-        return dd, len(b)
-
-    cd, cl = put({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers",
-                                                                      "diff_ids": [d]}})
-    md, ml = put({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                  "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-                             "digest": cd, "size": cl},
-                  "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
-                              "digest": d, "size": size}]})
-    with open(os.path.join(dest, "oci-layout"), "w") as f:
-        f.write('{"imageLayoutVersion": "1.0.0"}')
-    with open(os.path.join(dest, "index.json"), "w") as f:
-        json.dump({"schemaVersion": 2, "manifests": [
-            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": md,
-             "size": ml, "annotations": {"org.opencontainers.image.ref.name": "x"}}]}, f)
-    return "oci:%s:x" % dest
 
 
 TIME = shutil.which("time") or "/usr/bin/time"
