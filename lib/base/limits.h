@@ -474,15 +474,6 @@
 #define MOAT_LIMIT_PERSIST_FS_FINDINGS 100
 #endif
 
-/* Setuid files and executables in temporary or hidden places whose owner
- * the persistence detector looks up itself (a map of these paths and one
- * walk of the packages' file lists) instead of building the index of every
- * packaged file (100k+ paths, ~6 MiB on a large image). A real image has
- * tens; past this many the full index is no dearer. */
-#ifndef MOAT_LIMIT_PERSIST_OWNER_CANDIDATES
-#define MOAT_LIMIT_PERSIST_OWNER_CANDIDATES 10000
-#endif
-
 /* Nesting the shell-code reader follows: $( ) in ( ) in sh -c '...' in a
  * here-document, and sshd_config Include levels. Real scripts nest three or
  * four levels; each level costs a stack frame of ~2 KiB, and deeper text is

@@ -3572,108 +3572,22 @@ fs_rule(const struct layer_entry *e, const struct map *elf, int *own_matters, in
     return loc == LOC_TMP ? R_EXEC_TMP : R_EXEC_HIDDEN;
 }
 
-/* Which of the candidates an OS package owns: canonical path -> package.
- * finish_owner() indexes every file of every OS package (100k+ paths, some
- * MiB, on a large image); the candidates are a handful, so unless another
- * detector built that index already, index them and walk the packages'
- * file lists once. */
-struct owners {
-    struct map cand; /* canonical path -> struct pkg *, or &no_owner */
-    int use_index;
-};
-
-static char no_owner;
-
-static int
-owners_add(struct finish_ctx *f, struct owners *o, const char *path)
-{
-    char canon[MOAT_LIMIT_PATH + 1];
-    char *k;
-
-    if (finish_canonical(f, path, canon, sizeof(canon)) != 0 || map_get(&o->cand, canon))
-        return 0;
-    k = arena_strdup(f->arena, canon);
-    if (!k)
-        return MOAT_ENOMEM;
-    return map_put(&o->cand, k, &no_owner, NULL);
-}
-
-static int
-owners_resolve(struct finish_ctx *f, struct owners *o)
-{
-    struct rec_iter it = {0, 0};
-    char canon[MOAT_LIMIT_PATH + 1];
-    struct rec *r;
-    size_t i, j;
-
-    while ((r = finish_next(f, NULL, &it)) != NULL) {
-        for (i = 0; r->kind == REC_PKGS && i < r->npkgs; i++) {
-            const struct pkg *p = &r->pkgs[i];
-            if (p->type != MOAT_PKG_DEB && p->type != MOAT_PKG_APK && p->type != MOAT_PKG_RPM)
-                continue;
-            for (j = 0; j < p->nfiles; j++) {
-                const char *path = p->files[j];
-                while (*path == '/')
-                    path++;
-                /* map_put on a present key keeps the stored key */
-                if (finish_canonical(f, path, canon, sizeof(canon)) == 0 &&
-                    map_get(&o->cand, canon) == &no_owner &&
-                    map_put(&o->cand, canon, (void *)p, NULL) != 0)
-                    return MOAT_ENOMEM;
-            }
-        }
-    }
-    return 0;
-}
-
-static int
-owned(struct finish_ctx *f, const struct owners *o, const char *path)
-{
-    char canon[MOAT_LIMIT_PATH + 1];
-    const void *v;
-
-    if (o->use_index)
-        return finish_owner(f, path) != NULL;
-    while (*path == '/')
-        path++;
-    if (finish_canonical(f, path, canon, sizeof(canon)) != 0)
-        return 0;
-    v = map_get(&o->cand, canon);
-    return v && v != &no_owner;
-}
-
 static int
 judge_fs(struct finish_ctx *f, const struct analyzer *self)
 {
     struct rec_iter it = {0, 0};
-    struct owners own;
     struct map elf;
     struct rec *r;
-    size_t i, ncand = 0, count[R_COUNT];
+    size_t i, count[R_COUNT];
     int rc = 0;
 
     memset(count, 0, sizeof(count));
-    memset(&own, 0, sizeof(own));
     map_init(&elf);
-    map_init(&own.cand);
     while ((r = finish_next(f, self, &it)) != NULL)
         if (r->data == &elf_tag && map_put(&elf, r->path, r, NULL) != 0) {
             rc = MOAT_ENOMEM;
             goto out;
         }
-    /* a million planted files: the full index is the cheaper way */
-    own.use_index = f->owners_built;
-    for (i = 0; i < f->fs->npool && !rc && !own.use_index; i++) {
-        int om, ie;
-        if (fs_rule(f->fs->pool[i].e, &elf, &om, &ie) == R_COUNT || !om)
-            continue;
-        if (++ncand > MOAT_LIMIT_PERSIST_OWNER_CANDIDATES)
-            own.use_index = 1;
-        else
-            rc = owners_add(f, &own, f->fs->pool[i].e->path);
-    }
-    if (!rc && !own.use_index && own.cand.len)
-        rc = owners_resolve(f, &own);
     for (i = 0; i < f->fs->npool && !rc; i++) {
         const struct fs_node *n = &f->fs->pool[i];
         const struct layer_entry *e = n->e;
@@ -3683,7 +3597,7 @@ judge_fs(struct finish_ctx *f, const struct analyzer *self)
         if (rl == R_COUNT)
             continue;
         if (own_matters || count[rl] < MOAT_LIMIT_PERSIST_FS_FINDINGS)
-            pkg = owned(f, &own, e->path);
+            pkg = finish_owner(f, e->path) != NULL;
         if (own_matters && pkg)
             continue; /* a distro's setuid program: a configuration matter */
         if (count[rl]++ >= MOAT_LIMIT_PERSIST_FS_FINDINGS)
@@ -3705,7 +3619,6 @@ judge_fs(struct finish_ctx *f, const struct analyzer *self)
                            count[i] - MOAT_LIMIT_PERSIST_FS_FINDINGS, rules[i].id,
                            MOAT_LIMIT_PERSIST_FS_FINDINGS);
 out:
-    map_free(&own.cand);
     map_free(&elf);
     return rc;
 }

@@ -487,13 +487,8 @@ struct attrib {
     struct map directly;       /* canonical directory -> tag, its own files */
     struct map elf;            /* entry path -> visible ELF record */
     struct vec classified;     /* struct classified */
-    int use_owner_map;         /* ask finish_owner(), or: */
-    struct map execs;          /* canonical path -> OWN_NO / OWN_OS, for the
-                                  executables and classified files */
 };
 
-#define OWN_NO ((void *)1)
-#define OWN_OS ((void *)2)
 
 /* One unowned file, while the list is collected (key in the layer paths). */
 struct stray {
@@ -762,83 +757,11 @@ is_os_type(enum moat_pkg_type t)
     return t == MOAT_PKG_DEB || t == MOAT_PKG_APK || t == MOAT_PKG_RPM;
 }
 
+/* Whether an OS package lists the file: the scan's ownership index. */
 static int
-exec_put(struct finish_ctx *f, struct attrib *a, const char *key)
+os_owned(struct finish_ctx *f, const char *key)
 {
-    char canon[MOAT_LIMIT_PATH + 1];
-    const char *k;
-
-    if (finish_canonical(f, key, canon, sizeof(canon)) != 0 || map_get(&a->execs, canon))
-        return 0;
-    /* most paths are canonical already: keep the merged view's key */
-    k = strcmp(canon, key) == 0 ? key : arena_strdup(&a->tmp, canon);
-    if (!k)
-        return MOAT_ENOMEM;
-    return map_put(&a->execs, k, OWN_NO, NULL);
-}
-
-/* Which executables an OS package lists. finish_owner() indexes every file
- * of every OS package (100k+ paths on a large image); when the executables
- * are fewer (always, in real images), index them instead and walk the
- * packages' file lists once, which costs a map of a few thousand paths. An
- * image of a million stray executables takes the other way. */
-static int
-find_os_owned(struct finish_ctx *f, const struct analyzer *self, struct attrib *a)
-{
-    struct rec_iter it = {0, 0};
-    struct rec *r;
-    uint64_t nexec = 0, nos = 0;
-    size_t i, j;
-    const char *key;
-    void *val;
-    char canon[MOAT_LIMIT_PATH + 1];
-    int rc = 0;
-
-    for (i = 0; map_next(&f->fs->nodes, &i, &key, &val);) {
-        uint64_t size;
-        int elf;
-        nexec += executable(f, a, key, val, &size, &elf);
-    }
-    while ((r = finish_next(f, NULL, &it)) != NULL)
-        for (j = 0; r->kind == REC_PKGS && j < r->npkgs; j++)
-            if (is_os_type(r->pkgs[j].type))
-                nos += r->pkgs[j].nfiles;
-    a->use_owner_map = f->owners_built || nexec > nos;
-    if (a->use_owner_map)
-        return 0;
-    for (i = 0; rc == 0 && map_next(&f->fs->nodes, &i, &key, &val);) {
-        uint64_t size;
-        int elf;
-        if (executable(f, a, key, val, &size, &elf))
-            rc = exec_put(f, a, key);
-    }
-    it.layer = it.i = 0;
-    while (rc == 0 && (r = finish_next(f, self, &it)) != NULL)
-        if (r->kind == REC_PKGS && r->npkgs)
-            rc = exec_put(f, a, r->path);
-    it.layer = it.i = 0;
-    while (rc == 0 && (r = finish_next(f, NULL, &it)) != NULL) {
-        for (i = 0; r->kind == REC_PKGS && i < r->npkgs; i++) {
-            const struct pkg *p = &r->pkgs[i];
-            if (!is_os_type(p->type))
-                continue;
-            for (j = 0; rc == 0 && j < p->nfiles; j++) {
-                /* map_put on a present key keeps the stored key */
-                if (finish_canonical(f, p->files[j], canon, sizeof(canon)) == 0 &&
-                    map_get(&a->execs, canon) == OWN_NO)
-                    rc = map_put(&a->execs, canon, OWN_OS, NULL);
-            }
-        }
-    }
-    return rc;
-}
-
-static int
-os_owned(struct finish_ctx *f, const struct attrib *a, const char *key, const char *canon)
-{
-    if (a->use_owner_map)
-        return finish_owner(f, key) != NULL;
-    return map_get(&a->execs, canon) == OWN_OS;
+    return finish_owner(f, key) != NULL;
 }
 
 static int
@@ -861,7 +784,6 @@ um_finish(struct finish_ctx *f, const struct analyzer *self)
     map_init(&a.below);
     map_init(&a.directly);
     map_init(&a.elf);
-    map_init(&a.execs);
     vec_init(&a.classified, sizeof(struct classified), (size_t)-1 / sizeof(struct classified));
     um = arena_alloc(f->arena, sizeof(*um));
     heap = malloc((cap ? cap : 1) * sizeof(*heap));
@@ -873,8 +795,6 @@ um_finish(struct finish_ctx *f, const struct analyzer *self)
     while (rc == 0 && (r = finish_next(f, self, &it)) != NULL)
         if (r->data && ((const struct um_data *)r->data)->kind == UM_ELF)
             rc = map_put(&a.elf, r->path, r, NULL);
-    if (rc == 0)
-        rc = find_os_owned(f, self, &a);
     if (rc)
         goto out;
     /* 2. a binary an OS package owns is that package's, with its fixes */
@@ -882,9 +802,7 @@ um_finish(struct finish_ctx *f, const struct analyzer *self)
     while ((r = finish_next(f, self, &it)) != NULL) {
         if (r->kind != REC_PKGS || !r->npkgs)
             continue;
-        if (finish_canonical(f, r->path, canon, sizeof(canon)) != 0)
-            snprintf(canon, sizeof(canon), "%s", r->path);
-        if (os_owned(f, &a, r->path, canon))
+        if (os_owned(f, r->path))
             r->npkgs = 0;
     }
     /* 3. what every surviving record accounts for */
@@ -913,7 +831,7 @@ um_finish(struct finish_ctx *f, const struct analyzer *self)
         um->bytes += size;
         if (finish_canonical(f, key, canon, sizeof(canon)) != 0)
             snprintf(canon, sizeof(canon), "%s", key);
-        if (os_owned(f, &a, key, canon) || strncmp(key, "var/lib/dpkg/info/", 18) == 0) {
+        if (os_owned(f, key) || strncmp(key, "var/lib/dpkg/info/", 18) == 0) {
             /* dpkg's maintainer scripts are dpkg's */
             um->by_os++;
             um->attributed_bytes += size;
@@ -968,7 +886,6 @@ out:
     map_free(&a.below);
     map_free(&a.directly);
     map_free(&a.elf);
-    map_free(&a.execs);
     vec_free(&a.classified);
     arena_free(&a.tmp);
     return rc;
