@@ -76,7 +76,7 @@ finish_mark_visible(struct finish_ctx *f)
         for (i = 0; i < v->len; i++) {
             struct rec *r = *VEC_AT(v, struct rec *, i);
             const struct fs_node *n = fs_lookup(f->fs, r->path);
-            r->visible = n && n->layer == r->layer && n->e->type == ENTRY_REG;
+            r->visible = n && n->e->layer == r->layer && n->e->type == ENTRY_REG;
         }
     }
 }

@@ -425,7 +425,7 @@ rpm_finish(struct finish_ctx *f, const struct analyzer *self)
             snprintf(wal, sizeof(wal), "%s-wal", dbs[i]->path);
             node = fs_lookup(f->fs, wal);
             if (node && node->e->type == ENTRY_REG && node->e->size > 0)
-                finish_problem(f, MOAT_WARN, node->layer, wal, self->name,
+                finish_problem(f, MOAT_WARN, node->e->layer, wal, self->name,
                                "%llu bytes of write-ahead log were never checkpointed into "
                                "/%s; packages installed or removed by those transactions may "
                                "be missing or still listed",

@@ -490,15 +490,14 @@ check_fs(struct ictx *x)
     };
     struct vec suid, ww;
     struct fs_hit *h;
-    const char *key;
-    void *val;
+    const struct fs_node *nd;
     size_t i = 0, k;
 
     vec_init(&suid, sizeof(struct fs_hit), (size_t)-1 / sizeof(struct fs_hit));
     vec_init(&ww, sizeof(struct fs_hit), (size_t)-1 / sizeof(struct fs_hit));
-    while (map_next(&x->f->fs->nodes, &i, &key, &val)) {
-        const struct fs_node *nd = val;
+    while (fs_next(x->f->fs, &i, &nd)) {
         const struct layer_entry *e = nd->e;
+        const char *key = e->path;
         int c;
         if (e->whiteout)
             continue;
@@ -532,8 +531,8 @@ check_fs(struct ictx *x)
             }
             caches[c].files++;
             caches[c].bytes += e->size;
-            if (nd->layer > caches[c].layer)
-                caches[c].layer = nd->layer;
+            if (nd->e->layer > caches[c].layer)
+                caches[c].layer = nd->e->layer;
         }
     }
     vec_sort(&suid, hit_cmp);
@@ -548,17 +547,17 @@ check_fs(struct ictx *x)
         snprintf(ev, sizeof(ev), "mode %04o, owner %u", (unsigned)(s->node->e->mode & 07777),
                  (unsigned)s->node->e->uid);
         if (owner)
-            add(x, "MOAT-IMG-009", NULL, s->node->layer, s->path, ev, "%s file of package %s", bits,
+            add(x, "MOAT-IMG-009", NULL, s->node->e->layer, s->path, ev, "%s file of package %s", bits,
                 owner->name);
         else
-            add(x, "MOAT-IMG-009", "high", s->node->layer, s->path, ev,
+            add(x, "MOAT-IMG-009", "high", s->node->e->layer, s->path, ev,
                 "%s file that no package installed", bits);
     }
     for (k = 0; k < ww.len; k++) {
         const struct fs_hit *w = VEC_AT(&ww, struct fs_hit, k);
         char ev[32];
         snprintf(ev, sizeof(ev), "mode %04o", (unsigned)(w->node->e->mode & 07777));
-        add(x, "MOAT-IMG-010", NULL, w->node->layer, w->path, ev,
+        add(x, "MOAT-IMG-010", NULL, w->node->e->layer, w->path, ev,
             "world-writable directory without the sticky bit");
     }
     for (k = 0; k < C_COUNT; k++) {

@@ -695,7 +695,7 @@ link_target(struct check *ck, int L, const struct layer_entry *le)
         const struct fs_node *n = fs_lookup(ck->f->fs, le->link);
         const struct layer_entry *t = NULL;
         size_t i;
-        if (n && n->layer == L && n->e >= base && n->e < le && n->e->type != ENTRY_DIR)
+        if (n && n->e->layer == L && n->e >= base && n->e < le && n->e->type != ENTRY_DIR)
             t = n->e; /* the usual case: the target is still visible */
         for (i = (size_t)(le - base); !t && i-- > 0;) {
             const struct layer_entry *x = &base[i];
@@ -785,7 +785,7 @@ compare(struct check *ck, const struct expect *ex, const struct fs_node *node,
         return memcmp(buf, ex->digest, KEEP) == 0 ? OK_MATCH : BAD_REPLACED;
     }
     if (le->type == ENTRY_HARDLINK) {
-        le = link_target(ck, node->layer, le);
+        le = link_target(ck, node->e->layer, le);
         if (!le) {
             skip(ck, SKIP_LINK, ex->at, ex->alg);
             return NOT_CHECKED;
@@ -796,8 +796,8 @@ compare(struct check *ck, const struct expect *ex, const struct fs_node *node,
     if (le->size == 0) {
         *got = ck->sh->empty[ex->alg];
     } else {
-        idx = (size_t)(le - (const struct layer_entry *)ck->f->layers[node->layer].entries.items);
-        item = find_item(ck, node->layer, idx, &algos);
+        idx = (size_t)(le - (const struct layer_entry *)ck->f->layers[node->e->layer].entries.items);
+        item = find_item(ck, node->e->layer, idx, &algos);
         if (!item) {
             skip(ck, unpackaged_tree(le->path) ? SKIP_TREE : SKIP_UNHASHED, ex->at, ex->alg);
             return NOT_CHECKED;
@@ -832,7 +832,7 @@ add_candidate(struct check *ck, const struct expect *ex, const char *canon,
     if (map_put(&ck->candmap, key, (void *)(uintptr_t)ck->cands.len, NULL))
         return MOAT_ENOMEM;
     cd->canon = key;
-    cd->layer = node->layer;
+    cd->layer = node->e->layer;
     cd->lf.kind = "integrity";
     cd->lf.path = key;
     cd->lf.offset = UINT64_MAX;

@@ -3609,7 +3609,7 @@ judge_fs(struct finish_ctx *f, const struct analyzer *self)
                           is_elf ? ", an ELF program without exec bits" : "",
                           pkg ? "" : ", no package owns it");
         /* entry paths are freed before findings are copied: keep a copy */
-        rc = add(f, rl, NULL, NULL, arena_strdup(f->arena, e->path), ev, UINT64_MAX, n->layer,
+        rc = add(f, rl, NULL, NULL, arena_strdup(f->arena, e->path), ev, UINT64_MAX, n->e->layer,
                  0);
     }
     for (i = 0; i < R_COUNT && !rc; i++)

@@ -773,8 +773,7 @@ um_finish(struct finish_ctx *f, const struct analyzer *self)
     struct moat_unmanaged *um;
     struct stray *heap = NULL;
     size_t nheap = 0, i, cap = MOAT_LIMIT_UNOWNED_FILES;
-    const char *key;
-    void *val;
+    const struct fs_node *n;
     char canon[MOAT_LIMIT_PATH + 1];
     int rc = 0;
 
@@ -819,8 +818,8 @@ um_finish(struct finish_ctx *f, const struct analyzer *self)
     if (rc)
         goto out;
     /* 4. every executable of the final filesystem */
-    for (i = 0; map_next(&f->fs->nodes, &i, &key, &val);) {
-        const struct fs_node *n = val;
+    for (i = 0; fs_next(f->fs, &i, &n);) {
+        const char *key = n->e->path;
         uint64_t size;
         uintptr_t t;
         int elf;
@@ -851,7 +850,7 @@ um_finish(struct finish_ctx *f, const struct analyzer *self)
             continue;
         }
         um->unowned++;
-        heap_push(heap, &nheap, cap, &(struct stray){key, size, n->layer, elf});
+        heap_push(heap, &nheap, cap, &(struct stray){key, size, n->e->layer, elf});
     }
     um->attributed = um->by_os + um->by_language + um->by_classifier;
     qsort(heap, nheap, sizeof(*heap), stray_sort);

@@ -7,7 +7,7 @@
  * at an ancestor path. Masks of layer L are added only after L's own entries
  * are placed, because a layer's whiteouts apply to the layers below it, not
  * to itself (OCI image spec, "Whiteouts"). A visible non-directory hides
- * lower descendants through the node map itself; only non-directories that
+ * lower descendants through the node index itself; only non-directories that
  * are themselves shadowed need a mask, so the mask map stays small. Each
  * entry costs a few hash lookups (two per ancestor), so 100k-file layers
  * merge in milliseconds.
@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "base/limits.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,37 +56,127 @@ add_mask(struct map *masks, const char *path, uintptr_t kind)
     return map_put(masks, path, (void *)kind, NULL);
 }
 
+/* ---- the index: path -> node ---- */
+
+/* The slot where key (n bytes, hash h) is, or the empty slot where it
+ * would go. */
+static uint64_t *
+slot_find(const struct fs *fs, const char *key, size_t n, uint64_t h)
+{
+    size_t mask = fs->cap - 1, i = h & mask;
+    uint32_t tag = (uint32_t)(h >> 32);
+
+    for (;;) {
+        uint64_t s = fs->slots[i];
+        if (!s)
+            return &fs->slots[i];
+        if ((uint32_t)(s >> 32) == tag) {
+            const char *p = fs->pool[(uint32_t)s - 1].e->path;
+            if (strncmp(p, key, n) == 0 && p[n] == '\0')
+                return &fs->slots[i];
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+static const struct fs_node *
+node_getn(const struct fs *fs, const char *key, size_t n)
+{
+    uint64_t s;
+
+    if (!fs->cap)
+        return NULL;
+    s = *slot_find(fs, key, n, map_hash(key, n));
+    return s ? &fs->pool[(uint32_t)s - 1] : NULL;
+}
+
+/* Room for want nodes at a load of at most 0.85 (see base/map.c). Slots
+ * keep half the hash only, so a rehash hashes the paths again; fs_merge
+ * sizes the index once for all entries, so that happens rarely. */
+static int
+index_reserve(struct fs *fs, size_t want)
+{
+    size_t cap = fs->cap ? fs->cap : 64, oldcap = fs->cap, i;
+    uint64_t *ns, *old = fs->slots;
+
+    while (want * 20 >= cap * 17) {
+        if (cap > SIZE_MAX / 2 / sizeof(*ns))
+            return MOAT_ENOMEM;
+        cap *= 2;
+    }
+    if (cap == oldcap)
+        return 0;
+    ns = calloc(cap, sizeof(*ns));
+    if (!ns)
+        return MOAT_ENOMEM;
+    fs->slots = ns;
+    fs->cap = cap;
+    for (i = 0; i < oldcap; i++) {
+        if (old[i]) {
+            const char *p = fs->pool[(uint32_t)old[i] - 1].e->path;
+            *slot_find(fs, p, strlen(p), map_hash(p, strlen(p))) = old[i];
+        }
+    }
+    free(old);
+    return 0;
+}
+
+/* Adds a node for e at slot (from slot_find, for e->path, hash h). */
+static int
+node_add(struct fs *fs, uint64_t *slot, uint64_t h, const struct layer_entry *e)
+{
+    if (fs->npool >= UINT32_MAX - 1)
+        return MOAT_ENOMEM;
+    if (fs->npool == fs->poolcap) {
+        size_t cap = fs->poolcap + fs->poolcap / 2 + 16;
+        struct fs_node *np;
+        if (cap > SIZE_MAX / sizeof(*np))
+            return MOAT_ENOMEM;
+        np = realloc(fs->pool, cap * sizeof(*np));
+        if (!np)
+            return MOAT_ENOMEM;
+        fs->pool = np;
+        fs->poolcap = cap;
+    }
+    fs->pool[fs->npool].e = e;
+    fs->npool++;
+    *slot = (h & 0xffffffff00000000ULL) | (uint64_t)fs->npool;
+    return 0;
+}
+
 /* Tar archives need not carry entries for parent directories; give every
  * visible entry's ancestors a synthetic directory node so that resolution
  * can walk through them. */
 static int
 add_implicit_dirs(struct fs *fs)
 {
-    static const struct layer_entry implicit_dir = {
-        .path = "", .type = ENTRY_DIR, .mode = 0755,
-    };
     size_t i, n = fs->npool;
 
     for (i = 0; i < n; i++) {
         const char *p = fs->pool[i].e->path;
+        int layer = fs->pool[i].e->layer;
         size_t k = strlen(p);
         while (k > 0) {
-            char *key;
-            struct fs_node *node;
+            struct layer_entry *dir;
+            uint64_t h, *slot;
             while (k > 0 && p[k - 1] != '/')
                 k--;
             if (k == 0)
                 break;
             k--; /* p[0..k) is an ancestor */
-            if (map_getn(&fs->nodes, p, k))
-                break; /* it and its ancestors are known */
-            key = arena_strndup(&fs->arena, p, k);
-            node = arena_alloc(&fs->arena, sizeof(*node));
-            if (!key || !node)
+            if (index_reserve(fs, fs->npool + 1))
                 return MOAT_ENOMEM;
-            node->e = &implicit_dir;
-            node->layer = fs->pool[i].layer;
-            if (map_put(&fs->nodes, key, node, NULL))
+            h = map_hash(p, k);
+            slot = slot_find(fs, p, k, h);
+            if (*slot)
+                break; /* it and its ancestors are known */
+            dir = arena_alloc(&fs->arena, sizeof(*dir));
+            if (!dir || !(dir->path = arena_strndup(&fs->arena, p, k)))
+                return MOAT_ENOMEM;
+            dir->type = ENTRY_DIR;
+            dir->mode = 0755;
+            dir->layer = (uint16_t)layer;
+            if (node_add(fs, slot, h, dir))
                 return MOAT_ENOMEM;
         }
     }
@@ -94,7 +185,7 @@ add_implicit_dirs(struct fs *fs)
 
 /* Is path below a non-directory that a higher layer than L made visible? */
 static int
-under_upper_file(const struct map *nodes, const char *path, int L)
+under_upper_file(const struct fs *fs, const char *path, int L)
 {
     size_t i;
 
@@ -102,8 +193,8 @@ under_upper_file(const struct map *nodes, const char *path, int L)
         const struct fs_node *n;
         if (path[i - 1] != '/')
             continue;
-        n = map_getn(nodes, path, i - 1);
-        if (n && n->layer > L && n->e->type != ENTRY_DIR)
+        n = node_getn(fs, path, i - 1);
+        if (n && n->e->layer > L && n->e->type != ENTRY_DIR)
             return 1;
     }
     return 0;
@@ -117,24 +208,40 @@ fs_merge(struct fs *fs, struct vec *const *layers, size_t n)
     int rc = 0;
 
     memset(fs, 0, sizeof(*fs));
-    map_init(&fs->nodes);
     arena_init(&fs->arena);
     map_init(&masks);
-    for (L = 0; L < n; L++)
-        total += layers[L]->len;
-    fs->pool = calloc(total ? total : 1, sizeof(*fs->pool));
+    if (n > UINT16_MAX)
+        return MOAT_ENOMEM;
+    for (L = 0; L < n; L++) {
+        const struct vec *v = layers[L];
+        total += v->len;
+        for (i = 0; i < v->len; i++)
+            VEC_AT(v, struct layer_entry, i)->layer = (uint16_t)L;
+    }
+    if (total > SIZE_MAX / sizeof(*fs->pool))
+        return MOAT_ENOMEM;
+    fs->pool = malloc((total ? total : 1) * sizeof(*fs->pool));
     if (!fs->pool)
         return MOAT_ENOMEM;
+    fs->poolcap = total ? total : 1;
+    /* one index for every entry (shadowed ones too: an overestimate) */
+    rc = index_reserve(fs, total);
+    if (rc)
+        goto out;
     for (L = n; L-- > 0;) {
         const struct vec *v = layers[L];
         /* later entries of one layer replace earlier ones: walk backwards */
         for (i = v->len; i-- > 0;) {
             struct layer_entry *e = VEC_AT(v, struct layer_entry, i);
-            struct fs_node *node;
+            size_t len;
+            uint64_t h, *slot;
 
             if (e->whiteout || e->path[0] == '\0')
                 continue;
-            if (map_get(&fs->nodes, e->path)) {
+            len = strlen(e->path);
+            h = map_hash(e->path, len);
+            slot = slot_find(fs, e->path, len, h);
+            if (*slot) {
                 /* shadowed by a higher (or later) entry: if it is not a
                  * directory it still hides what lower layers have below it */
                 if (e->type != ENTRY_DIR) {
@@ -144,12 +251,9 @@ fs_merge(struct fs *fs, struct vec *const *layers, size_t n)
                 }
                 continue;
             }
-            if (hidden(&masks, e->path) || under_upper_file(&fs->nodes, e->path, (int)L))
+            if (hidden(&masks, e->path) || under_upper_file(fs, e->path, (int)L))
                 continue;
-            node = &fs->pool[fs->npool++];
-            node->e = e;
-            node->layer = (int)L;
-            rc = map_put(&fs->nodes, e->path, node, NULL);
+            rc = node_add(fs, slot, h, e);
             if (rc)
                 goto out;
             if (e->type != ENTRY_DIR)
@@ -179,17 +283,29 @@ fs_free(struct fs *fs)
 {
     if (!fs)
         return;
-    map_free(&fs->nodes);
+    free(fs->slots);
+    fs->slots = NULL;
+    fs->cap = 0;
     arena_free(&fs->arena);
     free(fs->pool);
     fs->pool = NULL;
     fs->npool = 0;
+    fs->poolcap = 0;
+}
+
+int
+fs_next(const struct fs *fs, size_t *i, const struct fs_node **node)
+{
+    if (*i >= fs->npool)
+        return 0;
+    *node = &fs->pool[(*i)++];
+    return 1;
 }
 
 const struct fs_node *
 fs_lookup(const struct fs *fs, const char *path)
 {
-    return map_get(&fs->nodes, path);
+    return node_getn(fs, path, strlen(path));
 }
 
 /* Drops the last component of cur (length *clen). */

@@ -43,22 +43,29 @@ struct layer_entry {
     const char *link;   /* symlink target as stored, or hard link target
                            (cleaned path) */
     uint64_t size;
-    int64_t mtime;
     uint32_t mode;      /* permission bits incl. setuid/setgid/sticky */
     uint32_t uid, gid;
     uint8_t type;       /* enum entry_type */
     uint8_t whiteout;   /* enum whiteout; such entries are not files */
-};
+    uint16_t layer;     /* index of its layer: set by fs_merge() */
+};  /* 40 bytes: there is one per tar entry (no mtime: nothing reads it) */
 
+/* A visible path: its entry (which knows its layer). */
 struct fs_node {
     const struct layer_entry *e;
-    int layer;
 };
 
+/* The view is an array of nodes and an open-addressing index over it of 8
+ * bytes a slot: the node's number + 1 and the high half of its path's
+ * hash (the path itself is the node's entry's, so no key is stored). A
+ * generic string map took 24 bytes a slot plus the nodes; the index is the
+ * scan's biggest table (2 million slots for a million-file layer). */
 struct fs {
-    struct map nodes;         /* path -> struct fs_node* */
-    struct fs_node *pool;     /* all nodes, one allocation */
-    size_t npool;
+    struct fs_node *pool;     /* every visible node (entries, then implicit
+                                 directories) */
+    size_t npool, poolcap;
+    uint64_t *slots;          /* hash >> 32 << 32 | node number + 1; 0 empty */
+    size_t cap;               /* power of two */
     uint64_t files;           /* visible non-directory entries */
     struct arena arena;       /* implicit directories (no entry of their own) */
 };
@@ -67,6 +74,10 @@ struct fs {
  * Returns 0 or MOAT_ENOMEM. The view points into the layers' entries. */
 int fs_merge(struct fs *fs, struct vec *const *layers, size_t n);
 void fs_free(struct fs *fs);   /* NULL-safe */
+
+/* Visits every visible node once (also implicit directories), in no
+ * particular but a deterministic order: for (i = 0; fs_next(fs, &i, &n);) */
+int fs_next(const struct fs *fs, size_t *i, const struct fs_node **node);
 
 /* The visible entry at path itself (no symlink following), or NULL. */
 const struct fs_node *fs_lookup(const struct fs *fs, const char *path);

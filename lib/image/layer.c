@@ -200,7 +200,6 @@ read_entry(struct actx *c, struct archive_entry *ae, struct layer_entry *le,
     le->mode = (uint32_t)archive_entry_perm(ae) | ((uint32_t)archive_entry_mode(ae) & 07000);
     le->uid = (uint32_t)archive_entry_uid(ae);
     le->gid = (uint32_t)archive_entry_gid(ae);
-    le->mtime = (int64_t)archive_entry_mtime(ae);
     le->size = archive_entry_size_is_set(ae) ? (uint64_t)archive_entry_size(ae) : 0;
     base = path_base(clean);
 

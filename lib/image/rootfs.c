@@ -98,7 +98,6 @@ visit(struct walk *w, int dirfd, const char *name, size_t plen, int depth)
     le.mode = (uint32_t)st.st_mode & 07777;
     le.uid = st.st_uid;
     le.gid = st.st_gid;
-    le.mtime = st.st_mtime;
     if (S_ISREG(st.st_mode)) {
         le.type = ENTRY_REG;
         le.size = (uint64_t)st.st_size;

@@ -43,7 +43,7 @@ static int
 visible_layer(const struct fs *fs, const char *p)
 {
     const struct fs_node *n = fs_lookup(fs, p);
-    return n ? n->layer : -1;
+    return n ? n->e->layer : -1;
 }
 
 static void
@@ -117,12 +117,62 @@ test_resolve(void **state)
     vec_free(&v);
 }
 
+/* Many files under directories no entry names: the index grows past the
+ * size fs_merge gave it (implicit directories come on top), every path
+ * stays findable, and fs_next() visits each visible node exactly once. */
+static void
+test_many_implicit(void **state)
+{
+    enum { N = 3000 };
+    static char names[N][32];
+    struct vec v, *vs[1] = {&v};
+    struct fs fs;
+    const struct fs_node *n;
+    size_t i, seen = 0, dirs = 0;
+    char p[32];
+
+    (void)state;
+    vec_init(&v, sizeof(struct layer_entry), N);
+    for (i = 0; i < N; i++) {
+        struct layer_entry *e = vec_push(&v);
+        assert_non_null(e);
+        /* every file in a directory of its own: N implicit directories */
+        snprintf(names[i], sizeof(names[i]), "d%zu/f", i);
+        e->path = names[i];
+        e->type = ENTRY_REG;
+    }
+    assert_int_equal(fs_merge(&fs, vs, 1), 0);
+    assert_int_equal(fs.files, N);
+    for (i = 0; i < N; i++) {
+        snprintf(p, sizeof(p), "d%zu", i);
+        n = fs_lookup(&fs, p);
+        assert_non_null(n);
+        assert_int_equal(n->e->type, ENTRY_DIR);
+        assert_string_equal(n->e->path, p);
+        n = fs_lookup(&fs, names[i]);
+        assert_non_null(n);
+        assert_ptr_equal(n->e, VEC_AT(&v, struct layer_entry, i));
+    }
+    assert_null(fs_lookup(&fs, "d3000"));
+    assert_null(fs_lookup(&fs, "d1/f/x"));
+    for (i = 0; fs_next(&fs, &i, &n);) {
+        assert_ptr_equal(fs_lookup(&fs, n->e->path), n);
+        seen++;
+        dirs += n->e->type == ENTRY_DIR;
+    }
+    assert_int_equal(seen, 2 * N);
+    assert_int_equal(dirs, N);
+    fs_free(&fs);
+    vec_free(&v);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whiteouts),
         cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_many_implicit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
