@@ -67,6 +67,7 @@ add(struct actx *c, const char *path, uint8_t type, const char *link, const void
     if (!le->path)
         return;
     e.le = le;
+    e.opt = NULL;
     e.path = le->path;
     e.base = strrchr(le->path, '/') ? strrchr(le->path, '/') + 1 : le->path;
     e.layer = 0;

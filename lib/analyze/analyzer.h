@@ -34,6 +34,7 @@ struct entry {
     const char *path;   /* == le->path */
     const char *base;   /* last component of path */
     int layer;
+    const struct moat_options *opt;   /* the scan's, or NULL (tests: all on) */
 };
 
 enum want {

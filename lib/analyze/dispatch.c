@@ -271,6 +271,7 @@ hardlink_wanted(struct actx *c, const struct analyzer *an, const struct entry *e
     te.path = tle.path;
     te.base = strrchr(tle.path, '/') ? strrchr(tle.path, '/') + 1 : tle.path;
     te.layer = e->layer;
+    te.opt = e->opt;
     if (an->wants(&te) != WANT_NO)
         return;
     c->an = an;

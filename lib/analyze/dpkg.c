@@ -75,8 +75,12 @@ dpkg_wants(const struct entry *e)
             strcmp(p + 13, "diversions") == 0)
             return WANT_WHOLE;
         if (in_dir_with(p, "var/lib/dpkg/info/", ".list") ||
-            in_dir_with(p, "var/lib/dpkg/info/", ".md5sums") ||
             in_dir_with(p, "var/lib/dpkg/status.d/", ".md5sums"))
+            return WANT_WHOLE;
+        /* digests only matter to the integrity detector: unread without it
+         * (a package's md5sums can be as big as its file list) */
+        if (in_dir_with(p, "var/lib/dpkg/info/", ".md5sums") &&
+            (!e->opt || (e->opt->detect.enabled & MOAT_DETECT_INTEGRITY)))
             return WANT_WHOLE;
         return WANT_NO;
     }

@@ -364,6 +364,7 @@ walk_tar(struct actx *c, struct layer_stream *st, const struct moat_limits *lim)
         e.path = slot->path;
         e.base = path_base(slot->path);
         e.layer = lr->index;
+        e.opt = c->opt;
         memset(&tc, 0, sizeof(tc));
         tc.a = a;
         prod.next = tar_next;

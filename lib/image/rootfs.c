@@ -138,6 +138,7 @@ visit(struct walk *w, int dirfd, const char *name, size_t plen, int depth)
     e.path = slot->path;
     e.base = strrchr(slot->path, '/') ? strrchr(slot->path, '/') + 1 : slot->path;
     e.layer = 0;
+    e.opt = c->opt;
     if (le.type == ENTRY_REG) {
         struct fd_content fc;
         struct producer prod;

@@ -78,6 +78,7 @@ feed_file(struct feed *f, const struct analyzer *an, const char *path, const voi
     e.path = le->path;
     e.base = strrchr(le->path, '/') ? strrchr(le->path, '/') + 1 : le->path;
     e.layer = f->lr.index;
+    e.opt = &f->opt;
     return dispatch_with(table, 1, &f->c, &e, &prod);
 }
 

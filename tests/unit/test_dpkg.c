@@ -133,6 +133,30 @@ test_not_wanted(void **state)
     feed_free(&f);
 }
 
+/* info/<pkg>.md5sums are read only for the integrity detector (an SBOM has
+ * no use for them); status.d md5sums are a distroless file list: always. */
+static void
+test_md5sums_wanted(void **state)
+{
+    struct layer_entry le = {.path = "var/lib/dpkg/info/bash.md5sums", .type = ENTRY_REG};
+    struct layer_entry ld = {.path = "var/lib/dpkg/status.d/base.md5sums", .type = ENTRY_REG};
+    struct moat_options on, off;
+    struct entry e = {.le = &le, .path = le.path, .base = "bash.md5sums"};
+    struct entry d = {.le = &ld, .path = ld.path, .base = "base.md5sums"};
+
+    (void)state;
+    moat_options_init(&on);
+    moat_options_init(&off);
+    off.detect.enabled &= ~(unsigned)MOAT_DETECT_INTEGRITY;
+    assert_int_equal(analyzer_dpkg.wants(&e), WANT_WHOLE); /* no options: all on */
+    e.opt = &on;
+    assert_int_equal(analyzer_dpkg.wants(&e), WANT_WHOLE);
+    e.opt = &off;
+    assert_int_equal(analyzer_dpkg.wants(&e), WANT_NO);
+    d.opt = &off;
+    assert_int_equal(analyzer_dpkg.wants(&d), WANT_WHOLE);
+}
+
 int
 main(void)
 {
@@ -141,6 +165,7 @@ main(void)
         cmocka_unit_test(test_status_d),
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_not_wanted),
+        cmocka_unit_test(test_md5sums_wanted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -251,6 +251,8 @@ dispatch(struct image *im, size_t L, struct layer_entry *le, const void *data, s
     struct entry e;
 
     e.le = le;
+
+    e.opt = NULL;
     e.path = le->path;
     e.base = strrchr(le->path, '/') ? strrchr(le->path, '/') + 1 : le->path;
     e.layer = (int)L;

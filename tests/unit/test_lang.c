@@ -49,6 +49,7 @@ check_wants(const struct analyzer *an, const char *path, int wanted)
 
     le.type = ENTRY_REG;
     e.le = &le;
+    e.opt = NULL;
     e.path = path;
     e.base = slash ? slash + 1 : path;
     if ((an->wants(&e) != WANT_NO) != wanted)

@@ -495,6 +495,7 @@ test_paths(void **state)
         le.mode = cases[i].mode;
         le.size = cases[i].size;
         e.le = &le;
+        e.opt = NULL;
         e.path = le.path;
         e.base = strrchr(le.path, '/') ? strrchr(le.path, '/') + 1 : le.path;
         e.layer = 0;

@@ -62,6 +62,7 @@ test_paths(void **state)
     (void)state;
     le.type = ENTRY_REG;
     e.le = &le;
+    e.opt = NULL;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const char *slash = strrchr(cases[i].path, '/');
         e.path = cases[i].path;
