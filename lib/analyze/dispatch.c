@@ -55,7 +55,10 @@ layer_result_init(struct layer_result *lr, int index)
     lr->index = index;
     arena_init(&lr->arena);
     arena_init(&lr->paths);
-    vec_init(&lr->entries, sizeof(struct layer_entry), MOAT_LIMIT_LAYER_ENTRIES);
+    /* the entry limit is the scan's (--limit entries=N), checked by the
+     * layer walkers with a clear message; the vec itself is unbounded */
+    vec_init(&lr->entries, sizeof(struct layer_entry),
+             (size_t)-1 / sizeof(struct layer_entry));
     vec_init(&lr->recs, sizeof(struct rec *), (size_t)-1 / sizeof(struct rec *));
     vec_init(&lr->problems, sizeof(struct moat_problem), 100000);
     return 0;
