@@ -63,7 +63,9 @@ add_mask(struct map *masks, const char *path, uintptr_t kind)
 static uint64_t *
 slot_find(const struct fs *fs, const char *key, size_t n, uint64_t h)
 {
-    size_t mask = fs->cap - 1, i = h & mask;
+    /* the low half of the hash picks the start (scaled to cap: any size,
+     * not only powers of two), the high half is the slot's tag */
+    size_t i = (size_t)(((uint64_t)(uint32_t)h * fs->cap) >> 32);
     uint32_t tag = (uint32_t)(h >> 32);
 
     for (;;) {
@@ -75,7 +77,8 @@ slot_find(const struct fs *fs, const char *key, size_t n, uint64_t h)
             if (strncmp(p, key, n) == 0 && p[n] == '\0')
                 return &fs->slots[i];
         }
-        i = (i + 1) & mask;
+        if (++i == fs->cap)
+            i = 0;
     }
 }
 
@@ -92,32 +95,36 @@ node_getn(const struct fs *fs, const char *key, size_t n)
 
 /* Room for want nodes at a load of at most 0.85 (see base/map.c). Slots
  * keep half the hash only, so a rehash hashes the paths again; fs_merge
- * sizes the index once for all entries, so that happens rarely. */
+ * sizes the index once for all entries (exactly: the table need not be a
+ * power of two), so that happens rarely. */
 static int
 index_reserve(struct fs *fs, size_t want)
 {
-    size_t cap = fs->cap ? fs->cap : 64, oldcap = fs->cap, i;
-    uint64_t *ns, *old = fs->slots;
+    size_t cap = fs->cap, oldcap = fs->cap, i;
+    uint64_t *ns;
 
-    while (want * 20 >= cap * 17) {
-        if (cap > SIZE_MAX / 2 / sizeof(*ns))
-            return MOAT_ENOMEM;
-        cap *= 2;
-    }
-    if (cap == oldcap)
+    if (want < 16)
+        want = 16;
+    if (want > (size_t)UINT32_MAX / 2)
+        return MOAT_ENOMEM;
+    if (want * 20 < cap * 17)
         return 0;
+    cap = want * 20 / 17 + 1;
+    if (oldcap && cap < oldcap * 2)
+        cap = oldcap * 2;   /* growing one node at a time: double */
     ns = calloc(cap, sizeof(*ns));
     if (!ns)
         return MOAT_ENOMEM;
+    free(fs->slots);
     fs->slots = ns;
     fs->cap = cap;
-    for (i = 0; i < oldcap; i++) {
-        if (old[i]) {
-            const char *p = fs->pool[(uint32_t)old[i] - 1].e->path;
-            *slot_find(fs, p, strlen(p), map_hash(p, strlen(p))) = old[i];
-        }
+    /* every node is in the index: insert them again in node order, which
+     * reads the entries and paths in the order they were written */
+    for (i = 0; i < fs->npool; i++) {
+        const char *p = fs->pool[i].e->path;
+        uint64_t h = map_hash(p, strlen(p));
+        *slot_find(fs, p, strlen(p), h) = (h & 0xffffffff00000000ULL) | (uint64_t)(i + 1);
     }
-    free(old);
     return 0;
 }
 
@@ -224,8 +231,9 @@ fs_merge(struct fs *fs, struct vec *const *layers, size_t n)
     if (!fs->pool)
         return MOAT_ENOMEM;
     fs->poolcap = total ? total : 1;
-    /* one index for every entry (shadowed ones too: an overestimate) */
-    rc = index_reserve(fs, total);
+    /* one index for every entry (shadowed ones too: an overestimate) and
+     * some implicit directories */
+    rc = index_reserve(fs, total + total / 8);
     if (rc)
         goto out;
     for (L = n; L-- > 0;) {

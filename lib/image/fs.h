@@ -65,7 +65,7 @@ struct fs {
                                  directories) */
     size_t npool, poolcap;
     uint64_t *slots;          /* hash >> 32 << 32 | node number + 1; 0 empty */
-    size_t cap;               /* power of two */
+    size_t cap;               /* slots (load at most 0.85) */
     uint64_t files;           /* visible non-directory entries */
     struct arena arena;       /* implicit directories (no entry of their own) */
 };
