@@ -16,6 +16,7 @@
 #include "analyze/purl.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/spill.h"
 #include "base/str.h"
 #include "image/fs.h"
 #include "image/image.h"
@@ -704,6 +705,8 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     struct pkgset pset = {0};
     void **shared = NULL;
     struct progress *pg = NULL;
+    struct spill *sp = NULL;
+    char sperr[512];
     enum moat_grade grade = MOAT_FATAL;
     size_t i, pcap = 0;
     uint64_t total = 0;
@@ -729,11 +732,20 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
                  opt->limits.layers);
         goto out;
     }
+    /* what grows with the file count goes to a spill file; without one
+     * (no writable temporary directory) it stays on the heap */
+    sperr[0] = '\0';
+    if (spill_open(&sp, opt->tmp_dir, MOAT_LIMIT_SPILL_BYTES, MOAT_LIMIT_RESIDENT, sperr,
+                   sizeof(sperr)) != 0)
+        sp = NULL;
     layers = calloc(img->nlayers ? img->nlayers : 1, sizeof(*layers));
     if (!layers)
         goto oom;
-    for (i = 0; i < img->nlayers; i++)
+    for (i = 0; i < img->nlayers; i++) {
         layer_result_init(&layers[i], (int)i);
+        if (sp)
+            layer_result_spill(&layers[i], sp);
+    }
     memset(&ps, 0, sizeof(ps));
     ps.img = img;
     ps.layers = layers;
@@ -815,6 +827,10 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     fc.nlayers = img->nlayers;
     fc.fs = &fs;
     fc.arena = &ri->arena;
+    if (!sp)
+        finish_problem(&fc, MOAT_WARN, -1, NULL, "scan",
+                       "file records kept in memory (%s): memory grows with the file count",
+                       sperr);
     finish_mark_visible(&fc);
     for (i = 0; i < analyzer_count; i++) {
         const struct analyzer *an = analyzer_table[i];
@@ -883,6 +899,7 @@ out:
         for (i = 0; i < img->nlayers; i++)
             layer_result_free(&layers[i]);
     free(layers);
+    spill_close(sp);   /* after everything that lived in it */
     image_desc_free(img);
     return grade;
 }

@@ -96,6 +96,9 @@ struct moat_options {
     const char *docker_config; /* NULL = $DOCKER_CONFIG/config.json or
                                   ~/.docker/config.json */
     const char *ca_file;       /* extra CA bundle for registries, or NULL */
+    const char *tmp_dir;       /* where the scan's per-file records spill to
+                                  (an unlinked file; never image contents);
+                                  NULL = $TMPDIR, else /var/tmp */
     struct moat_limits limits;
     struct moat_detect_options detect;
     /* Called during the layer pass, at most every MOAT_PROGRESS_INTERVAL_MS

@@ -65,6 +65,13 @@ layer_result_init(struct layer_result *lr, int index)
 }
 
 void
+layer_result_spill(struct layer_result *lr, struct spill *sp)
+{
+    lr->paths.spill = sp;
+    lr->entries.spill = sp;
+}
+
+void
 layer_result_free(struct layer_result *lr)
 {
     if (!lr)

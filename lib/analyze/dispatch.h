@@ -26,6 +26,10 @@ int dispatch_with(const struct analyzer *const *table, size_t count, struct actx
 
 /* Initialises the layer result and an analysis context for it. */
 int layer_result_init(struct layer_result *lr, int index);
+struct spill;
+/* Right after layer_result_init(): keep the entry table and the paths in a
+ * spill file (base/spill.h) that outlives lr. */
+void layer_result_spill(struct layer_result *lr, struct spill *sp);
 void layer_result_free(struct layer_result *lr); /* NULL-safe */
 void actx_init(struct actx *c, struct layer_result *lr, const struct moat_limits *lim,
                volatile int *abort);

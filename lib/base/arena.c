@@ -3,6 +3,7 @@
  * larger than a chunk gets a chunk of its own so nothing is wasted on it.
  */
 #include "arena.h"
+#include "spill.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,14 @@ arena_init(struct arena *a)
 {
     a->head = NULL;
     a->used = 0;
+    a->spill = NULL;
+}
+
+void
+arena_init_spill(struct arena *a, struct spill *sp)
+{
+    arena_init(a);
+    a->spill = sp;
 }
 
 void
@@ -35,7 +44,10 @@ arena_free(struct arena *a)
         return;
     for (c = a->head; c; c = n) {
         n = c->next;
-        free(c);
+        if (a->spill)
+            spill_release(a->spill, c, sizeof(*c) + c->size);
+        else
+            free(c);
     }
     a->head = NULL;
     a->used = 0;
@@ -64,7 +76,7 @@ alloc_aligned(struct arena *a, size_t n, size_t align)
             size = n;
         if (size > SIZE_MAX - sizeof(*c))
             return NULL;
-        c = malloc(sizeof(*c) + size);
+        c = a->spill ? spill_alloc(a->spill, sizeof(*c) + size) : malloc(sizeof(*c) + size);
         if (!c)
             return NULL;
         c->size = size;

@@ -10,13 +10,18 @@
 #include <stdarg.h>
 
 struct arena_chunk;
+struct spill;
 
 struct arena {
     struct arena_chunk *head;
     size_t used;   /* bytes handed out, for accounting */
+    struct spill *spill;   /* chunks come from here (base/spill.h), or NULL:
+                              malloc */
 };
 
 void arena_init(struct arena *a);
+/* The same, taking chunks from a spill file that outlives the arena. */
+void arena_init_spill(struct arena *a, struct spill *sp);
 void arena_free(struct arena *a);                    /* NULL-safe */
 void *arena_alloc(struct arena *a, size_t n);         /* zeroed; NULL on OOM */
 char *arena_strdup(struct arena *a, const char *s);   /* NULL s -> NULL */

@@ -26,9 +26,30 @@
 #endif
 
 /* Entries (files, dirs, links) per layer. Real layers hold up to a few
- * hundred thousand; each entry costs ~100 bytes of bookkeeping. */
+ * hundred thousand; each entry costs ~150 bytes of bookkeeping (spilled to
+ * a file, see MOAT_LIMIT_SPILL_BYTES, not held in memory). */
 #ifndef MOAT_LIMIT_LAYER_ENTRIES
 #define MOAT_LIMIT_LAYER_ENTRIES 2000000
+#endif
+
+/* Per-file metadata (entries, paths, the merged view) lives in a spill file
+ * (base/spill.h). SPILL_BYTES is the most it may hold: address space
+ * reserved up front, disk used only as it fills (~150 bytes a file, so this
+ * is ~100 million files). */
+#ifndef MOAT_LIMIT_SPILL_BYTES
+#define MOAT_LIMIT_SPILL_BYTES (16ULL << 30)
+#endif
+
+/* Resident set size (bytes) above which the spilled pages are dropped from
+ * the process (their contents stay in the file), and how often (ms) a
+ * watcher thread compares. The scan's peak memory goal is 64 MiB whatever
+ * the image size; this leaves room for what is not spilled (stream buffers,
+ * analyzers' records) plus what can be touched between two looks. */
+#ifndef MOAT_LIMIT_RESIDENT
+#define MOAT_LIMIT_RESIDENT (48ULL << 20)
+#endif
+#ifndef MOAT_LIMIT_SPILL_WATCH_MS
+#define MOAT_LIMIT_SPILL_WATCH_MS 1
 #endif
 
 /* Layers per image. Docker's own limit is 127 (overlayfs lower dirs). */

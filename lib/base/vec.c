@@ -2,6 +2,7 @@
  * vec.c - growable array with an element limit.
  */
 #include "vec.h"
+#include "spill.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,31 @@ vec_init(struct vec *v, size_t esize, size_t max)
     v->cap = 0;
     v->esize = esize;
     v->max = max;
+    v->spill = NULL;
+}
+
+void
+vec_init_spill(struct vec *v, size_t esize, size_t max, struct spill *sp)
+{
+    vec_init(v, esize, max);
+    v->spill = sp;
+}
+
+/* realloc() for the items: a spilled vec moves to fresh file space (the
+ * old pages go back to the file). */
+static void *
+grow(struct vec *v, size_t cap)
+{
+    void *p;
+
+    if (!v->spill)
+        return realloc(v->items, cap * v->esize);
+    p = spill_alloc(v->spill, cap * v->esize);
+    if (p && v->items) {
+        spill_move(v->spill, p, v->items, v->len * v->esize);
+        spill_release(v->spill, v->items, v->cap * v->esize);
+    }
+    return p;
 }
 
 void
@@ -22,7 +48,10 @@ vec_free(struct vec *v)
 {
     if (!v)
         return;
-    free(v->items);
+    if (v->spill)
+        spill_release(v->spill, v->items, v->cap * v->esize);
+    else
+        free(v->items);
     v->items = NULL;
     v->len = 0;
     v->cap = 0;
@@ -41,7 +70,7 @@ vec_push(struct vec *v)
             cap = v->max;
         if (cap > SIZE_MAX / v->esize)
             return NULL;
-        p = realloc(v->items, cap * v->esize);
+        p = grow(v, cap);
         if (!p)
             return NULL;
         v->items = p;
@@ -67,6 +96,12 @@ vec_steal(struct vec *v, size_t *len)
 
     if (len)
         *len = v->len;
+    if (v->spill && p) {
+        p = malloc(v->len ? v->len * v->esize : 1);
+        if (p)
+            memcpy(p, v->items, v->len * v->esize);
+        spill_release(v->spill, v->items, v->cap * v->esize);
+    }
     v->items = NULL;
     v->len = 0;
     v->cap = 0;

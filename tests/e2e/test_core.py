@@ -208,6 +208,32 @@ class Merge(MoatTest):
         self.assertEqual(len(all_packages(r)), 6)
         self.assertEqual(by_name(r, "p5")[0]["layer"]["index"], 6)
 
+    def test_spill_directory(self):
+        """Per-file records spill to an unlinked file in $TMPDIR; without a
+        usable directory they stay on the heap, with a warning, and the
+        report is otherwise the same. Nothing is left behind in either."""
+        d = work("spill")
+        two_layer_image().oci_layout(d)
+        tmp = work("spill-tmp", "x")
+        tmp = os.path.dirname(tmp)
+        code, out, err = run("scan", "--no-vulns", "--format", "json", "oci:" + d,
+                             env={"TMPDIR": tmp})
+        self.assertEqual(code, 0, err)
+        self.assertEqual(os.listdir(tmp), [])
+        spilled = json.loads(out)
+        self.assertEqual(spilled["errors"], [])
+        code, out, err = run("scan", "--no-vulns", "--format", "json", "oci:" + d,
+                             env={"TMPDIR": os.path.join(tmp, "missing")})
+        self.assertEqual(code, 0, err)
+        heap = json.loads(out)
+        self.assertEqual([(e["severity"], e["source"]) for e in heap["errors"]],
+                         [("warning", "scan")])
+        self.assertIn(os.path.join(tmp, "missing"), heap["errors"][0]["message"])
+        self.assertEqual(heap["summary"]["errors"], 1)
+        heap["errors"] = []
+        heap["summary"]["errors"] = 0
+        self.assertEqual(spilled, heap)
+
     def test_table_and_output_file(self):
         d = work("tbl")
         two_layer_image().oci_layout(d)
