@@ -814,7 +814,7 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
         goto oom;
     for (i = 0; i < img->nlayers; i++)
         entries[i] = &layers[i].entries;
-    if (fs_merge(&fs, entries, img->nlayers) != 0)
+    if (fs_merge_spill(&fs, entries, img->nlayers, sp) != 0)
         goto oom;
     merged = 1;
     ri = calloc(1, sizeof(*ri));

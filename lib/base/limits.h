@@ -41,15 +41,19 @@
 #endif
 
 /* Resident set size (bytes) above which the spilled pages are dropped from
- * the process (their contents stay in the file), and how often (ms) a
+ * the process (their contents stay in the file), and how often (us) a
  * watcher thread compares. The scan's peak memory goal is 64 MiB whatever
  * the image size; this leaves room for what is not spilled (stream buffers,
  * analyzers' records) plus what can be touched between two looks. */
 #ifndef MOAT_LIMIT_RESIDENT
-#define MOAT_LIMIT_RESIDENT (48ULL << 20)
+#define MOAT_LIMIT_RESIDENT (40ULL << 20)
 #endif
-#ifndef MOAT_LIMIT_SPILL_WATCH_MS
-#define MOAT_LIMIT_SPILL_WATCH_MS 1
+#ifndef MOAT_LIMIT_SPILL_WATCH_US
+#define MOAT_LIMIT_SPILL_WATCH_US 2000
+#endif
+/* ...and how often once the resident set is at 3/4 of the threshold. */
+#ifndef MOAT_LIMIT_SPILL_WATCH_NEAR_US
+#define MOAT_LIMIT_SPILL_WATCH_NEAR_US 200
 #endif
 
 /* Layers per image. Docker's own limit is 127 (overlayfs lower dirs). */

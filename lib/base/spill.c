@@ -111,15 +111,27 @@ spill_trim(struct spill *s)
     __atomic_add_fetch(&s->trims, 1, __ATOMIC_RELAXED);
 }
 
-/* Trims when the resident set is over the threshold (as the watcher and spill_alloc() do). */
-static void
-check(struct spill *s)
+/* Trims when the resident set is over the threshold and spilled pages are
+ * a good part of it, 8 MiB or more (trimming cannot make heap memory
+ * smaller, and dropping pages that are in use only to map them back costs
+ * time). Returns 1 when it is worth looking again soon: the spilled part
+ * grew by 1 MiB or more since the last look (*last), or was just dropped
+ * (do the pages come straight back?). */
+static int
+check(struct spill *s, uint64_t *last)
 {
-    uint64_t rss, shared;
+    uint64_t rss, shared, mine, before = *last;
 
-    if (s->resident && rss_now(s, &rss, &shared) == 0 && rss > s->resident &&
-        shared > s->shared0 + (1u << 20))
+    if (!s->resident || rss_now(s, &rss, &shared) != 0)
+        return 0;
+    mine = shared > s->shared0 ? shared - s->shared0 : 0;
+    *last = mine;
+    if (rss > s->resident && mine > (8u << 20)) {
         spill_trim(s);
+        *last = 0;
+        return 1;
+    }
+    return mine >= before + (1u << 20);
 }
 
 static void *
@@ -127,11 +139,16 @@ watch(void *arg)
 {
     struct spill *s = arg;
     struct timespec ts;
+    uint64_t last = 0;
+    int near = 0;
 
     pthread_mutex_lock(&s->wlock);
     while (!s->stop) {
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_nsec += MOAT_LIMIT_SPILL_WATCH_MS * 1000000L;
+        /* reading back spilled pages maps 16 of them a fault (the kernel's
+         * fault-around), tens of MB a millisecond: look often when close */
+        ts.tv_nsec += near ? MOAT_LIMIT_SPILL_WATCH_NEAR_US * 1000L
+                           : MOAT_LIMIT_SPILL_WATCH_US * 1000L;
         while (ts.tv_nsec >= 1000000000L) {
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
@@ -141,7 +158,7 @@ watch(void *arg)
             break;
         /* only when the spill is what makes the difference: trimming
          * cannot make heap memory smaller */
-        check(s);
+        near = check(s, &last);
     }
     pthread_mutex_unlock(&s->wlock);
     return NULL;
@@ -294,8 +311,10 @@ spill_alloc(struct spill *s, size_t n)
     /* a layer pass fills the spill about as fast as memory can be written:
      * look at every allocation (arena chunks are 1 MiB) too, not only when
      * the watcher wakes up */
-    if (p && s->statm >= 0)
-        check(s);
+    if (p && s->statm >= 0) {
+        uint64_t last = UINT64_MAX / 2;
+        check(s, &last);
+    }
     return p;
 }
 

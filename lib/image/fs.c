@@ -15,6 +15,7 @@
 #include "fs.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/spill.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,6 +55,26 @@ add_mask(struct map *masks, const char *path, uintptr_t kind)
     if (cur >= kind)
         return 0;
     return map_put(masks, path, (void *)kind, NULL);
+}
+
+/* ---- the node array: on the heap, or in the scan's spill file (it is
+ * written in order and mostly read in order; the index, read at random, is
+ * always on the heap: a spilled page read back maps its neighbours too, and
+ * random reads all over the index would map all of it within microseconds) */
+
+static void *
+pool_alloc(struct fs *fs, size_t n)
+{
+    return fs->spill ? spill_alloc(fs->spill, n) : calloc(1, n);
+}
+
+static void
+pool_free(struct fs *fs, void *p, size_t n)
+{
+    if (fs->spill)
+        spill_release(fs->spill, p, n);
+    else
+        free(p);
 }
 
 /* ---- the index: path -> node ---- */
@@ -139,9 +160,14 @@ node_add(struct fs *fs, uint64_t *slot, uint64_t h, const struct layer_entry *e)
         struct fs_node *np;
         if (cap > SIZE_MAX / sizeof(*np))
             return MOAT_ENOMEM;
-        np = realloc(fs->pool, cap * sizeof(*np));
+        np = pool_alloc(fs, cap * sizeof(*np));
         if (!np)
             return MOAT_ENOMEM;
+        if (fs->spill)
+            spill_move(fs->spill, np, fs->pool, fs->npool * sizeof(*np));
+        else
+            memcpy(np, fs->pool, fs->npool * sizeof(*np));
+        pool_free(fs, fs->pool, fs->poolcap * sizeof(*np));
         fs->pool = np;
         fs->poolcap = cap;
     }
@@ -210,11 +236,18 @@ under_upper_file(const struct fs *fs, const char *path, int L)
 int
 fs_merge(struct fs *fs, struct vec *const *layers, size_t n)
 {
+    return fs_merge_spill(fs, layers, n, NULL);
+}
+
+int
+fs_merge_spill(struct fs *fs, struct vec *const *layers, size_t n, struct spill *sp)
+{
     struct map masks;
     size_t total = 0, L, i;
     int rc = 0;
 
     memset(fs, 0, sizeof(*fs));
+    fs->spill = sp;
     arena_init(&fs->arena);
     map_init(&masks);
     if (n > UINT16_MAX)
@@ -227,7 +260,7 @@ fs_merge(struct fs *fs, struct vec *const *layers, size_t n)
     }
     if (total > SIZE_MAX / sizeof(*fs->pool))
         return MOAT_ENOMEM;
-    fs->pool = malloc((total ? total : 1) * sizeof(*fs->pool));
+    fs->pool = pool_alloc(fs, (total ? total : 1) * sizeof(*fs->pool));
     if (!fs->pool)
         return MOAT_ENOMEM;
     fs->poolcap = total ? total : 1;
@@ -295,7 +328,7 @@ fs_free(struct fs *fs)
     fs->slots = NULL;
     fs->cap = 0;
     arena_free(&fs->arena);
-    free(fs->pool);
+    pool_free(fs, fs->pool, fs->poolcap * sizeof(*fs->pool));
     fs->pool = NULL;
     fs->npool = 0;
     fs->poolcap = 0;

@@ -68,11 +68,16 @@ struct fs {
     size_t cap;               /* slots (load at most 0.85) */
     uint64_t files;           /* visible non-directory entries */
     struct arena arena;       /* implicit directories (no entry of their own) */
+    struct spill *spill;      /* where the pool lives, or NULL: the heap */
 };
 
 /* Builds the merged view of layers[0..n-1] (each a vec of layer_entry).
  * Returns 0 or MOAT_ENOMEM. The view points into the layers' entries. */
 int fs_merge(struct fs *fs, struct vec *const *layers, size_t n);
+/* The same, with the node array in a spill file (base/spill.h) that
+ * outlives fs. */
+struct spill;
+int fs_merge_spill(struct fs *fs, struct vec *const *layers, size_t n, struct spill *sp);
 void fs_free(struct fs *fs);   /* NULL-safe */
 
 /* Visits every visible node once (also implicit directories), in no
