@@ -591,36 +591,17 @@ static int
 write_report(struct scan_args *a, const struct moat_result *res)
 {
     struct moat_report_options ro = {0};
-    char err[256], tmp[4096];
-    FILE *out = stdout;
+    struct cli_out out;
+    char err[256] = "";
     int rc;
 
     report_look(a, &ro);
-    if (a->output) {
-        if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", a->output, (long)getpid()) >=
-            sizeof(tmp)) {
-            cli_error("%s: name too long", a->output);
-            return -1;
-        }
-        out = fopen(tmp, "w");
-        if (!out) {
-            cli_error("%s: %s", tmp, strerror(errno));
-            return -1;
-        }
-    }
-    rc = moat_report_write(a->format, res, &ro, out, err, sizeof(err));
-    if (a->output) {
-        if (fclose(out) != 0 && rc == 0) {
-            snprintf(err, sizeof(err), "%s", strerror(errno));
-            rc = -1;
-        }
-        if (rc == 0 && rename(tmp, a->output) != 0) {
-            snprintf(err, sizeof(err), "%s", strerror(errno));
-            rc = -1;
-        }
-        if (rc != 0)
-            unlink(tmp);
-    }
+    if (cli_out_open(&out, a->output) != 0)
+        return -1;
+    rc = moat_report_write(a->format, res, &ro, out.f, err, sizeof(err));
+    /* on a failed write err says why; the close only adds its own error */
+    if (cli_out_close(&out, rc == 0, err, sizeof(err)) != 0)
+        rc = -1;
     if (rc != 0)
         cli_error("%s: %s", a->output ? a->output : "report", err);
     return rc;

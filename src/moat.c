@@ -4,6 +4,10 @@
  */
 #include "cli.h"
 
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +35,63 @@ cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+int
+cli_out_open(struct cli_out *o, const char *path)
+{
+    struct stat st;
+
+    memset(o, 0, sizeof(*o));
+    o->f = stdout;
+    o->path = path;
+    if (!path)
+        return 0;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        o->f = fopen(path, "w");
+        if (!o->f) {
+            cli_error("%s: %s", path, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    o->atomic = 1;
+    if ((size_t)snprintf(o->tmp, sizeof(o->tmp), "%s.tmp.%ld", path, (long)getpid()) >=
+        sizeof(o->tmp)) {
+        cli_error("%s: name too long", path);
+        return -1;
+    }
+    o->f = fopen(o->tmp, "w");
+    if (!o->f) {
+        cli_error("%s: %s", o->tmp, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int
+cli_out_close(struct cli_out *o, int ok, char *err, size_t errlen)
+{
+    int rc = ok ? 0 : -1;
+
+    if (!o->path) {
+        if (rc == 0 && fflush(stdout) != 0) {
+            snprintf(err, errlen, "%s", strerror(errno));
+            rc = -1;
+        }
+        return rc;
+    }
+    if (fclose(o->f) != 0 && rc == 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        rc = -1;
+    }
+    if (o->atomic && rc == 0 && rename(o->tmp, o->path) != 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        rc = -1;
+    }
+    if (o->atomic && rc != 0)
+        unlink(o->tmp);
+    return rc;
 }
 
 

@@ -6,6 +6,8 @@ import gzip
 import json
 import os
 import shutil
+import stat
+import threading
 
 from util import MoatTest, all_packages, by_name, main, run, scan_json, work
 
@@ -233,6 +235,43 @@ class Merge(MoatTest):
         heap["errors"] = []
         heap["summary"]["errors"] = 0
         self.assertEqual(spilled, heap)
+
+    def test_output_is_never_replaced_unless_a_regular_file(self):
+        """-o writes a regular file atomically (temporary file + rename), but
+        a FIFO, a symlink or a device is written in place: renaming over
+        /dev/null as root once turned it into a regular file."""
+        d = work("outs")
+        two_layer_image().oci_layout(d)
+        target = "oci:" + d
+        fifo = work("outs-x", "fifo")
+        if os.path.exists(fifo):
+            os.unlink(fifo)
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+        reader.start()
+        code, out, err = run("sbom", target, "-o", fifo)
+        reader.join(30)
+        self.assertEqual(code, 0, err)
+        self.assertTrue(stat.S_ISFIFO(os.lstat(fifo).st_mode))
+        self.assertEqual(json.loads(got[0])["bomFormat"], "CycloneDX")
+        real, link = work("outs-x", "real.json"), work("outs-x", "link.json")
+        for p in (real, link):
+            if os.path.lexists(p):
+                os.unlink(p)
+        open(real, "w").close()
+        os.symlink(real, link)
+        code, out, err = run("sbom", target, "-o", link)
+        self.assertEqual(code, 0, err)
+        self.assertTrue(os.path.islink(link))
+        self.assertEqual(json.load(open(real))["bomFormat"], "CycloneDX")
+        self.assertEqual(sorted(os.listdir(os.path.dirname(real))), ["fifo", "link.json", "real.json"])
+        if os.access("/dev", os.W_OK):
+            code, out, err = run("sbom", target, "-o", "/dev/null")
+            self.assertEqual(code, 0, err)
+            self.assertTrue(stat.S_ISCHR(os.stat("/dev/null").st_mode), "/dev/null was replaced")
+        else:
+            print("skipped -o /dev/null: /dev is not writable here, so it cannot be replaced")
 
     def test_table_and_output_file(self):
         d = work("tbl")
