@@ -5,6 +5,7 @@
  */
 #include "map.h"
 #include "err.h"
+#include "hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,10 @@ map_free(struct map *m)
     map_init(m);
 }
 
-/* FNV-1a with a final avalanche (splitmix64 finaliser). */
+/* FNV-1a with a final avalanche (splitmix64 finaliser): the same in every
+ * process, for callers that sort or compare by it. The map itself places
+ * keys with the keyed hash_keyed() (base/hash.h), which an image cannot
+ * aim at. */
 uint64_t
 map_hash(const char *s, size_t n)
 {
@@ -68,7 +72,7 @@ map_getn(const struct map *m, const char *key, size_t n)
 
     if (!m->cap)
         return NULL;
-    h = map_hash(key, n);
+    h = hash_keyed(key, n);
     i = find(m, key, n, h);
     return m->slots[i].key ? m->slots[i].value : NULL;
 }
@@ -106,7 +110,7 @@ int
 map_put(struct map *m, const char *key, void *value, void **old)
 {
     size_t n = strlen(key), i;
-    uint64_t h = map_hash(key, n);
+    uint64_t h = hash_keyed(key, n);
     int rc;
 
     if (old)
@@ -142,7 +146,7 @@ map_del(struct map *m, const char *key)
 
     if (!m->cap)
         return;
-    h = map_hash(key, n);
+    h = hash_keyed(key, n);
     i = find(m, key, n, h);
     if (!m->slots[i].key)
         return;

@@ -1,7 +1,8 @@
 /*
  * map.h - open-addressing hash map from NUL-terminated string keys to
  * pointers. Keys are not copied: they must outlive the map (they normally
- * live in the same arena as the values).
+ * live in the same arena as the values). Keys are placed by a keyed hash
+ * (base/hash.h), so keys chosen by an image cannot all land together.
  */
 #ifndef MOAT_BASE_MAP_H
 #define MOAT_BASE_MAP_H
@@ -23,6 +24,8 @@ struct map {
 
 void map_init(struct map *m);
 void map_free(struct map *m);                      /* NULL-safe; not the keys */
+/* An unkeyed 64-bit hash, the same in every process (not what the map uses
+ * to place keys). */
 uint64_t map_hash(const char *s, size_t n);
 void *map_get(const struct map *m, const char *key);
 void *map_getn(const struct map *m, const char *key, size_t n);

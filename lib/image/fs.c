@@ -14,6 +14,7 @@
  */
 #include "fs.h"
 #include "base/err.h"
+#include "base/hash.h"
 #include "base/limits.h"
 #include "base/spill.h"
 
@@ -110,7 +111,7 @@ node_getn(const struct fs *fs, const char *key, size_t n)
 
     if (!fs->cap)
         return NULL;
-    s = *slot_find(fs, key, n, map_hash(key, n));
+    s = *slot_find(fs, key, n, hash_keyed(key, n));
     return s ? &fs->pool[(uint32_t)s - 1] : NULL;
 }
 
@@ -143,7 +144,7 @@ index_reserve(struct fs *fs, size_t want)
      * reads the entries and paths in the order they were written */
     for (i = 0; i < fs->npool; i++) {
         const char *p = fs->pool[i].e->path;
-        uint64_t h = map_hash(p, strlen(p));
+        uint64_t h = hash_keyed(p, strlen(p));
         *slot_find(fs, p, strlen(p), h) = (h & 0xffffffff00000000ULL) | (uint64_t)(i + 1);
     }
     return 0;
@@ -199,7 +200,7 @@ add_implicit_dirs(struct fs *fs)
             k--; /* p[0..k) is an ancestor */
             if (index_reserve(fs, fs->npool + 1))
                 return MOAT_ENOMEM;
-            h = map_hash(p, k);
+            h = hash_keyed(p, k);
             slot = slot_find(fs, p, k, h);
             if (*slot)
                 break; /* it and its ancestors are known */
@@ -280,7 +281,7 @@ fs_merge_spill(struct fs *fs, struct vec *const *layers, size_t n, struct spill 
             if (e->whiteout || e->path[0] == '\0')
                 continue;
             len = strlen(e->path);
-            h = map_hash(e->path, len);
+            h = hash_keyed(e->path, len);
             slot = slot_find(fs, e->path, len, h);
             if (*slot) {
                 /* shadowed by a higher (or later) entry: if it is not a
