@@ -49,6 +49,7 @@ moat_options_init(struct moat_options *opt)
     opt->limits.ratio = MOAT_LIMIT_RATIO;
     opt->limits.ratio_grace = MOAT_LIMIT_RATIO_GRACE;
     opt->limits.layer_entries = MOAT_LIMIT_LAYER_ENTRIES;
+    opt->limits.spill_bytes = MOAT_LIMIT_SPILL_BYTES;
     opt->limits.layers = MOAT_LIMIT_LAYERS;
     opt->limits.whole_file = MOAT_LIMIT_WHOLE_FILE;
     opt->detect.enabled = MOAT_DETECT_ALL;
@@ -735,7 +736,7 @@ moat_scan(const char *target, const struct moat_options *optin, struct moat_resu
     /* what grows with the file count goes to a spill file; without one
      * (no writable temporary directory) it stays on the heap */
     sperr[0] = '\0';
-    if (spill_open(&sp, opt->tmp_dir, MOAT_LIMIT_SPILL_BYTES, MOAT_LIMIT_RESIDENT, sperr,
+    if (spill_open(&sp, opt->tmp_dir, opt->limits.spill_bytes, MOAT_LIMIT_RESIDENT, sperr,
                    sizeof(sperr)) != 0)
         sp = NULL;
     layers = calloc(img->nlayers ? img->nlayers : 1, sizeof(*layers));

@@ -56,7 +56,8 @@ usage(const char *cmd, int sbom)
             "      --color WHEN       auto, always or never (table format; auto: when\n"
             "                         stdout is a terminal and NO_COLOR is not set)\n"
             "      --limit NAME=VALUE override a safety limit: layer-bytes, image-bytes,\n"
-            "                         ratio, entries, layers, file-size (K/M/G suffixes)\n"
+            "                         ratio, entries, layers, file-size, spill (K/M/G\n"
+            "                         suffixes)\n"
             "  -q, --quiet            no warnings on stderr\n",
             cmd, sbom ? "cyclonedx (default) or spdx"
                       : "table (default), json, sarif, cyclonedx, spdx or html\n"
@@ -251,6 +252,8 @@ set_limit(struct moat_limits *l, const char *arg)
         l->layers = (uint32_t)v;
     else if (IS("file-size") && v <= SIZE_MAX)
         l->whole_file = (size_t)v;
+    else if (IS("spill"))
+        l->spill_bytes = v;
     else {
         cli_error("--limit: unknown limit or value out of range: %s", arg);
         return -1;

@@ -47,6 +47,7 @@ struct moat_limits {
     uint32_t layer_entries; /* tar entries per layer */
     uint32_t layers;        /* layers per image */
     size_t whole_file;      /* largest file handed to an analyzer whole */
+    uint64_t spill_bytes;   /* the most the per-file spill file may hold */
 };
 
 /* Detectors that run inside the layer pass (malware, secrets, ...). */

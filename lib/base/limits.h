@@ -32,10 +32,10 @@
 #define MOAT_LIMIT_LAYER_ENTRIES 2000000
 #endif
 
-/* Per-file metadata (entries, paths, the merged view) lives in a spill file
- * (base/spill.h). SPILL_BYTES is the most it may hold: address space
- * reserved up front, disk used only as it fills (~150 bytes a file, so this
- * is ~100 million files). */
+/* Per-file metadata (entries, paths, the merged view's nodes) lives in a
+ * spill file (base/spill.h). SPILL_BYTES is the most it may hold (--limit
+ * spill=N): address space reserved up front, disk used only as it fills
+ * (~100 bytes a file, so this is ~150 million files). */
 #ifndef MOAT_LIMIT_SPILL_BYTES
 #define MOAT_LIMIT_SPILL_BYTES (16ULL << 30)
 #endif

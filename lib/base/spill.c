@@ -36,6 +36,8 @@ struct spill {
     uint64_t trims;               /* atomic */
     size_t page;
     pthread_mutex_t lock;
+    char dir[256];                /* for messages */
+    char why[320];                /* why the last allocation failed; under lock */
     /* the watcher */
     int statm;
     int watching;
@@ -222,6 +224,7 @@ spill_open(struct spill **out, const char *dir, uint64_t reserve, uint64_t resid
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    snprintf(s->dir, sizeof(s->dir), "%s", dir);
     s->fd = open_unnamed(dir);
     if (s->fd < 0) {
         snprintf(err, errlen, "cannot create a temporary file in %s: %s", dir, strerror(errno));
@@ -280,13 +283,19 @@ grow(struct spill *s, uint64_t want)
         to += STEP;
     if (to > s->reserve)
         to = s->reserve;
-    if (to < want)
+    if (to < want) {
+        snprintf(s->why, sizeof(s->why), "the spill file's limit of %llu bytes is used up",
+                 (unsigned long long)s->reserve);
         return -1;
+    }
     /* fallocate reserves the blocks, so a full disk fails here rather than
      * as SIGBUS when a page is first written */
     if (fallocate(s->fd, 0, (off_t)s->filesz, (off_t)(to - s->filesz)) != 0) {
-        if (errno != EOPNOTSUPP || ftruncate(s->fd, (off_t)to) != 0)
+        if (errno != EOPNOTSUPP || ftruncate(s->fd, (off_t)to) != 0) {
+            snprintf(s->why, sizeof(s->why), "cannot grow the spill file in %s: %s", s->dir,
+                     strerror(errno));
             return -1;
+        }
     }
     __atomic_store_n(&s->filesz, to, __ATOMIC_RELEASE);
     return 0;
@@ -306,6 +315,10 @@ spill_alloc(struct spill *s, size_t n)
     if (end >= off && end <= s->reserve && (end <= s->filesz || grow(s, end) == 0)) {
         s->top = end;
         p = s->base + off;   /* fresh file space reads as zeros */
+    } else if (end < off || end > s->reserve) {
+        /* (grow() says why it failed itself) */
+        snprintf(s->why, sizeof(s->why), "the spill file's limit of %llu bytes is used up",
+                 (unsigned long long)s->reserve);
     }
     pthread_mutex_unlock(&s->lock);
     /* a layer pass fills the spill about as fast as memory can be written:
@@ -356,6 +369,14 @@ spill_release(struct spill *s, void *p, size_t n)
     /* the hole reads as zeros and is never handed out again (bump only) */
     fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
               (off_t)(a - (uintptr_t)s->base), (off_t)(b - a));
+}
+
+void
+spill_error(struct spill *s, char *out, size_t outlen)
+{
+    pthread_mutex_lock(&s->lock);
+    snprintf(out, outlen, "%s", s->why);
+    pthread_mutex_unlock(&s->lock);
 }
 
 void

@@ -44,6 +44,9 @@ void *spill_alloc(struct spill *s, size_t n);
 void spill_move(struct spill *s, void *dst, const void *src, size_t n);
 /* Gives back the whole pages of [p, p+n) (memory and disk). */
 void spill_release(struct spill *s, void *p, size_t n);
+/* Why the last allocation failed ("" if none did): the disk is full, or
+ * the reserve is used up. */
+void spill_error(struct spill *s, char *out, size_t outlen);
 /* Drops every spilled page from the resident set now (contents are kept). */
 void spill_trim(struct spill *s);
 

@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "base/limits.h"
 #include "base/path.h"
+#include "base/spill.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -40,6 +41,18 @@ fatal(struct layer_result *lr, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(lr->fatal_msg, sizeof(lr->fatal_msg), fmt, ap);
     va_end(ap);
+}
+
+void
+layer_fail_oom(struct layer_result *lr, const char *what)
+{
+    char why[320] = "";
+
+    /* entries and paths live in the spill file when there is one: then the
+     * disk or the file's limit is the likelier cause */
+    if (lr->paths.spill)
+        spill_error(lr->paths.spill, why, sizeof(why));
+    fatal(lr, "%s: %s", what, why[0] ? why : "out of memory");
 }
 
 /* ---- libarchive reads from the layer stream ---- */
@@ -220,11 +233,15 @@ read_entry(struct actx *c, struct archive_entry *ae, struct layer_entry *le,
             le->whiteout = WH_FILE;
         }
         le->type = ENTRY_REG;
-        return le->path ? 0 : -1;
+        if (!le->path) {
+            layer_fail_oom(lr, "cannot record the entry");
+            return -1;
+        }
+        return 0;
     }
     le->path = arena_strdup(&lr->paths, clean);
     if (!le->path) {
-        fatal(lr, "out of memory");
+        layer_fail_oom(lr, "cannot record the entry");
         return -1;
     }
     if (archive_entry_hardlink(ae)) {
@@ -350,7 +367,7 @@ walk_tar(struct actx *c, struct layer_stream *st, const struct moat_limits *lim)
             continue;
         slot = vec_push(&lr->entries);
         if (!slot) {
-            fatal(lr, "out of memory for the entry table");
+            layer_fail_oom(lr, "cannot grow the entry table");
             goto out;
         }
         *slot = le;
@@ -420,8 +437,14 @@ layer_scan_blob(struct blob *blob, enum compression declared, const char *digest
     }
     if (stream_note(st)[0])
         actx_problem(&c, MOAT_WARN, NULL, "%s", stream_note(st));
-    if (walk_tar(&c, st, lim) != 0)
+    if (walk_tar(&c, st, lim) != 0) {
+        /* every failure names itself; this only guards against a silent
+         * partial layer if one ever does not (not when another layer's
+         * failure stopped this one) */
+        if (!lr->fatal && !(env->abort && __atomic_load_n(env->abort, __ATOMIC_RELAXED)))
+            fatal(lr, "the layer could not be read to its end");
         goto out;
+    }
     if (stream_finish(st) != 0) {
         fatal(lr, "%s", stream_error(st));
         goto out;

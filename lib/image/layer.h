@@ -28,6 +28,10 @@ int layer_scan_blob(struct blob *blob, enum compression declared, const char *di
                     const char *diff_id, int64_t size_hint, const struct layer_env *env,
                     struct layer_result *lr);
 
+/* Marks the layer failed because its entry table or paths could not grow,
+ * saying why (a full spill file's disk, its limit, or memory). */
+void layer_fail_oom(struct layer_result *lr, const char *what);
+
 /* The same for an unpacked root filesystem at img->rootfs_path: walked
  * without following any symlink, as one layer. */
 int rootfs_scan(struct image_desc *img, const struct layer_env *env, struct layer_result *lr);

@@ -123,14 +123,12 @@ visit(struct walk *w, int dirfd, const char *name, size_t plen, int depth)
         le.type = ENTRY_SOCK;
     }
     if (!le.path) {
-        lr->fatal = 1;
-        snprintf(lr->fatal_msg, sizeof(lr->fatal_msg), "out of memory");
+        layer_fail_oom(lr, "cannot record the entry");
         return -1;
     }
     slot = vec_push(&lr->entries);
     if (!slot) {
-        lr->fatal = 1;
-        snprintf(lr->fatal_msg, sizeof(lr->fatal_msg), "out of memory for the entry table");
+        layer_fail_oom(lr, "cannot grow the entry table");
         return -1;
     }
     *slot = le;

@@ -289,6 +289,10 @@ class ManyFiles(MoatTest):
         self.assertEqual([p["name"] for p in all_packages(r)], ["many"])
         self.assertFatal("oci:" + d, "layer 0", "more than 50000 entries",
                          args=("--limit", "entries=50000"))
+        # the per-file records spill to a file with a limit of its own: when
+        # it is used up the layer fails and says so (not "out of memory")
+        self.assertFatal("oci:" + d, "layer 0", "spill file's limit of 1048576 bytes is used up",
+                         args=("--limit", "spill=1M"))
 
 
 class DamagedDatabases(MoatTest):
