@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "base/b64.h"
 #include "image/registry.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -84,7 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     host[i] = '\0';
     config_lookup(s, size, host);
 
-    dn = registry_base64_decode(s, size, dec, size + 1);
+    dn = b64_decode(s, size, 0, dec, size + 1);
     if (dn > (long)size)
         abort();
     free(dec);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "base/b64.h"
 #include "trust/trust.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -150,10 +151,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 6:
         out = malloc(n + 4);
         if (out) {
-            dn = trust_b64_decode(s, n, 0, out, n + 4);
+            dn = b64_decode(s, n, B64_PAD_REQUIRED, out, n + 4);
             if (dn > (long)(n / 4 * 3 + 3))
                 abort();
-            dn = trust_b64_decode(s, n, 1, out, n + 4);
+            dn = b64_decode(s, n, B64_BOTH, out, n + 4);
             if (dn > (long)(n / 4 * 3 + 3))
                 abort();
             free(out);

@@ -72,6 +72,7 @@
 #include "analyze/dpkg.h"
 #include "analyze/finish.h"
 #include "analyze/rpm_header.h"
+#include "base/b64.h"
 #include "base/err.h"
 #include "base/limits.h"
 #include "base/map.h"
@@ -1007,48 +1008,6 @@ out:
 
 /* -- apk -- */
 
-static int
-b64val(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-/* Decodes standard base64 (padded) into exactly n bytes. 0 or -1. */
-static int
-b64_decode(const char *s, size_t sl, unsigned char *out, size_t n)
-{
-    size_t i, o = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-
-    while (sl && s[sl - 1] == '=')
-        sl--;
-    for (i = 0; i < sl; i++) {
-        int v = b64val(s[i]);
-        if (v < 0)
-            return -1;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (o == n)
-                return -1;
-            out[o++] = (unsigned char)(acc >> bits);
-        }
-    }
-    return o == n ? 0 : -1;
-}
-
 /* An apk Z: value: "Q1"+base64 SHA-1, "Q2"+base64 SHA-256, or 32 hex
  * digits of MD5 (apk-tools before 2.0). */
 static int
@@ -1056,11 +1015,13 @@ apk_digest(const char *z, unsigned *alg, unsigned char *out)
 {
     size_t n = strlen(z), i;
 
-    if (n > 2 && z[0] == 'Q' && z[1] == '1' && b64_decode(z + 2, n - 2, out, 20) == 0) {
+    if (n > 2 && z[0] == 'Q' && z[1] == '1' &&
+        b64_decode(z + 2, n - 2, B64_LOOSE_PAD, out, 20) == 20) {
         *alg = A_SHA1;
         return 0;
     }
-    if (n > 2 && z[0] == 'Q' && z[1] == '2' && b64_decode(z + 2, n - 2, out, 32) == 0) {
+    if (n > 2 && z[0] == 'Q' && z[1] == '2' &&
+        b64_decode(z + 2, n - 2, B64_LOOSE_PAD, out, 32) == 32) {
         *alg = A_SHA256;
         return 0;
     }

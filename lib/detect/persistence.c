@@ -26,6 +26,7 @@
  */
 #include "analyze/analyzer.h"
 #include "analyze/finish.h"
+#include "base/b64.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/limits.h"
@@ -2721,49 +2722,6 @@ account_file(struct pfile *pf)
                      passwd ? "passwd" : "shadow");
 }
 
-static int
-b64val(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-/* Decodes standard base64 (padding optional) into out; length or -1. */
-static long
-b64_decode(const char *p, size_t n, unsigned char *out, size_t cap)
-{
-    size_t i, o = 0;
-    unsigned acc = 0;
-    int bits = 0;
-
-    while (n && p[n - 1] == '=')
-        n--;
-    for (i = 0; i < n; i++) {
-        int v = b64val((unsigned char)p[i]);
-        if (v < 0)
-            return -1;
-        acc = acc << 6 | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (o >= cap)
-                return -1;
-            out[o++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-    return (long)o;
-}
-
 /* The account an authorized_keys file lets in: root, the home's user. */
 static char *
 key_account(struct arena *a, const char *path)
@@ -2847,7 +2805,8 @@ authorized_keys(struct pfile *pf)
         while (ke < le && !is_blank(*ke))
             ke++;
         if (!key_type(t, (size_t)(te - t)) || ke == k ||
-            (n = b64_decode(k, (size_t)(ke - k), dec, MOAT_LIMIT_PERSIST_KEY_BLOB)) < 4) {
+            (n = b64_decode(k, (size_t)(ke - k), B64_LOOSE_PAD, dec,
+                            MOAT_LIMIT_PERSIST_KEY_BLOB)) < 4) {
             bad_line(pf, &bad, lineno, "authorized_keys");
             continue;
         }

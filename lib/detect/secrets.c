@@ -25,6 +25,7 @@
  */
 #include "analyze/analyzer.h"
 #include "analyze/finish.h"
+#include "base/b64.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/file.h"
@@ -370,53 +371,13 @@ show(char *out, size_t outlen, const unsigned char *p, size_t n)
     out[n] = '\0';
 }
 
-static int
-b64val(unsigned char c, int url)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == (url ? '-' : '+'))
-        return 62;
-    if (c == (url ? '_' : '/'))
-        return 63;
-    return -1;
-}
-
-/* Decodes base64 (url: the URL alphabet) into out; stops at '=' or the
- * first byte outside the alphabet. Returns the decoded length. */
-static size_t
-b64_decode(const unsigned char *p, size_t n, int url, unsigned char *out, size_t outlen)
-{
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t i, o = 0;
-
-    for (i = 0; i < n; i++) {
-        int v = b64val(p[i], url);
-        if (v < 0)
-            break;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (o < outlen)
-                out[o++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-    return o;
-}
-
 /* base64 of "user:password" with printable bytes and a non-empty password */
 static int
 userpass_ok(const unsigned char *p, size_t n)
 {
     unsigned char dec[512];
-    size_t k = b64_decode(p, n, 0, dec, sizeof(dec)), i, colon = 0;
+    /* what decodes up to the first byte outside the alphabet */
+    size_t k = (size_t)b64_decode((const char *)p, n, B64_PREFIX, dec, sizeof(dec)), i, colon = 0;
 
     if (k < 3)
         return 0;
@@ -442,7 +403,8 @@ jwt_ok(const unsigned char *p, size_t n)
     d2 = memchr(d1 + 1, '.', n - (size_t)(d1 + 1 - p));
     if (!d2 || d2 + 1 >= p + n)
         return 0;
-    k = b64_decode(p, (size_t)(d1 - p), 1, dec, sizeof(dec) - 1);
+    k = (size_t)b64_decode((const char *)p, (size_t)(d1 - p), B64_PREFIX | B64_URL, dec,
+                           sizeof(dec) - 1);
     dec[k] = '\0';
     return k > 2 && dec[0] == '{' && mem_find(dec, k, "\"alg\"", 5) != NULL;
 }

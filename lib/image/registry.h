@@ -88,12 +88,9 @@ void registry_head_reset(struct reg_head *h);
  * their field are dropped. */
 int registry_header_line(struct reg_head *h, const char *p, size_t n);
 
-/* Standard base64 (RFC 4648 with padding). encode: out must hold
- * 4*ceil(n/3)+1 bytes; returns the length written. decode: returns the
- * decoded length, or -1 on a character outside the alphabet, bad padding or
- * an output that does not fit outlen. */
+/* Standard base64 (RFC 4648 with padding): out must hold 4*ceil(n/3)+1
+ * bytes; returns the length written. (Decoding: base/b64.h.) */
 size_t registry_base64_encode(const void *in, size_t n, char *out);
-long registry_base64_decode(const char *in, size_t n, unsigned char *out, size_t outlen);
 
 /* ---- single documents (lib/trust/ reads signatures with these) ----
  * A registry transport that fetches what its caller names, with the same

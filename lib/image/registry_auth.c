@@ -12,6 +12,7 @@
  */
 #include "registry.h"
 #include "image.h"
+#include "base/b64.h"
 #include "base/err.h"
 #include "base/file.h"
 #include "base/limits.h"
@@ -509,44 +510,6 @@ registry_base64_encode(const void *in, size_t n, char *out)
     return k;
 }
 
-static int
-b64_value(char c)
-{
-    const char *q = c ? strchr(b64, c) : NULL;
-    return q ? (int)(q - b64) : -1;
-}
-
-long
-registry_base64_decode(const char *in, size_t n, unsigned char *out, size_t outlen)
-{
-    unsigned acc = 0;
-    size_t i, k = 0, pad = 0;
-    int bits = 0;
-
-    /* padding is optional, but when present it must be the tail only */
-    while (n > 0 && in[n - 1] == '=' && pad < 2) {
-        n--;
-        pad++;
-    }
-    if (n % 4 == 1 || (pad && (n + pad) % 4 != 0))
-        return -1;
-    for (i = 0; i < n; i++) {
-        int v = b64_value(in[i]);
-        if (v < 0)
-            return -1;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (k >= outlen)
-                return -1;
-            out[k++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-    return (long)k;
-}
-
 /* ---- docker config file ---- */
 
 /* The host part of an auths key: "https://index.docker.io/v1/" ->
@@ -592,7 +555,7 @@ split_auth(const char *a, size_t n, const char *key, char **user, char **pass, c
     long dn;
     size_t i;
 
-    dn = n < 1300 ? registry_base64_decode(a, n, dec, sizeof(dec) - 1) : -1;
+    dn = n < 1300 ? b64_decode(a, n, 0, dec, sizeof(dec) - 1) : -1;
     colon = dn > 0 ? memchr(dec, ':', (size_t)dn) : NULL;
     if (!colon || colon == dec) {
         snprintf(err, errlen,

@@ -28,6 +28,7 @@
  * and refuses a bundle that spells one field both ways.
  */
 #include "trust.h"
+#include "base/b64.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/limits.h"
@@ -208,7 +209,8 @@ pb_bytes(json_t *v, size_t max, unsigned char **out, size_t *n)
     *out = malloc(len / 4 * 3 + 4);
     if (!*out)
         return MOAT_ENOMEM;
-    dn = trust_b64_decode(s, len, 1, *out, len / 4 * 3 + 4);
+    /* protobuf JSON and DSSE accept either alphabet, padding optional */
+    dn = b64_decode(s, len, B64_BOTH, *out, len / 4 * 3 + 4);
     if (dn < 0 || (size_t)dn > max) {
         free(*out);
         *out = NULL;

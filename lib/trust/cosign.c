@@ -25,6 +25,7 @@
  * mean two things.
  */
 #include "trust.h"
+#include "base/b64.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/limits.h"
@@ -288,7 +289,7 @@ cosign_evaluate(const char *payload, size_t n, const char *sig_b64, const char *
         return;
     }
     /* cosign decodes with Go's base64.StdEncoding: standard, padded */
-    dn = trust_b64_decode(sig_b64, slen, 0, sig, sizeof(sig));
+    dn = b64_decode(sig_b64, slen, B64_PAD_REQUIRED, sig, sizeof(sig));
     if (dn <= 0) {
         snprintf(o->reason, sizeof(o->reason), "malformed signature: the %s annotation is not "
                                                "base64", ANN_COSIGN_SIGNATURE);

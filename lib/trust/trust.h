@@ -58,12 +58,6 @@ int trust_key_verify(const struct trust_key *k, const void *msg, size_t n, const
 /* "a.pub (ECDSA P-256), b.pub (Ed25519)" into out. */
 void trust_keys_describe(const struct trust_key *keys, size_t nkeys, char *out, size_t outlen);
 
-/* Base64 of [in, in+n): the standard alphabet with padding; lenient also
- * takes the URL-safe alphabet and missing padding (protobuf JSON and DSSE
- * accept both). Returns the decoded length, or -1 when the text is not
- * base64 or does not fit outlen. */
-long trust_b64_decode(const char *in, size_t n, int lenient, unsigned char *out, size_t outlen);
-
 /* ---- the outcome of one signature ---- */
 
 struct sig_outcome {

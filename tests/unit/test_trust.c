@@ -24,6 +24,7 @@
 #include <openssl/rsa.h>
 
 #include "base/digest.h"
+#include "base/b64.h"
 #include "base/err.h"
 #include "trust/trust.h"
 
@@ -131,20 +132,20 @@ test_base64(void **state)
     unsigned char out[64];
 
     (void)state;
-    assert_int_equal(trust_b64_decode("aGVsbG8=", 8, 0, out, sizeof(out)), 5);
+    assert_int_equal(b64_decode("aGVsbG8=", 8, B64_PAD_REQUIRED, out, sizeof(out)), 5);
     assert_memory_equal(out, "hello", 5);
-    assert_int_equal(trust_b64_decode("aGVsbG8", 7, 0, out, sizeof(out)), -1); /* strict: pad */
-    assert_int_equal(trust_b64_decode("aGVsbG8", 7, 1, out, sizeof(out)), 5);
-    assert_int_equal(trust_b64_decode("-_8=", 4, 0, out, sizeof(out)), -1);
-    assert_int_equal(trust_b64_decode("-_8=", 4, 1, out, sizeof(out)), 2);
+    assert_int_equal(b64_decode("aGVsbG8", 7, B64_PAD_REQUIRED, out, sizeof(out)), -1); /* strict: pad */
+    assert_int_equal(b64_decode("aGVsbG8", 7, B64_BOTH, out, sizeof(out)), 5);
+    assert_int_equal(b64_decode("-_8=", 4, B64_PAD_REQUIRED, out, sizeof(out)), -1);
+    assert_int_equal(b64_decode("-_8=", 4, B64_BOTH, out, sizeof(out)), 2);
     assert_int_equal(out[0], 0xfb);
     assert_int_equal(out[1], 0xff);
-    assert_int_equal(trust_b64_decode("+/8=", 4, 0, out, sizeof(out)), 2);
-    assert_int_equal(trust_b64_decode("a", 1, 1, out, sizeof(out)), -1);     /* 6 bits */
-    assert_int_equal(trust_b64_decode("a=b=", 4, 1, out, sizeof(out)), -1);  /* '=' inside */
-    assert_int_equal(trust_b64_decode("aGVs\nbG8=", 9, 1, out, sizeof(out)), -1);
-    assert_int_equal(trust_b64_decode("aGVsbG8=", 8, 0, out, 4), -1);          /* no room */
-    assert_int_equal(trust_b64_decode("", 0, 0, out, sizeof(out)), 0);
+    assert_int_equal(b64_decode("+/8=", 4, B64_PAD_REQUIRED, out, sizeof(out)), 2);
+    assert_int_equal(b64_decode("a", 1, B64_BOTH, out, sizeof(out)), -1);     /* 6 bits */
+    assert_int_equal(b64_decode("a=b=", 4, B64_BOTH, out, sizeof(out)), -1);  /* '=' inside */
+    assert_int_equal(b64_decode("aGVs\nbG8=", 9, B64_BOTH, out, sizeof(out)), -1);
+    assert_int_equal(b64_decode("aGVsbG8=", 8, B64_PAD_REQUIRED, out, 4), -1);          /* no room */
+    assert_int_equal(b64_decode("", 0, B64_PAD_REQUIRED, out, sizeof(out)), 0);
 }
 
 /* ---- keys ---- */
