@@ -26,48 +26,14 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures"))
-from mkimage import layout_from_tar  # noqa: E402
+from mkimage import SparseTar, layout_from_tar  # noqa: E402
 
 MOAT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..",
                                                           "build", "moat")
 WORK = sys.argv[2] if len(sys.argv) > 2 else "/tmp/moat-integrity-bench"
-
-
-def header(name, size, mode=0o644):
-    ti = tarfile.TarInfo(name)
-    ti.size = size
-    ti.mode = mode
-    return ti.tobuf(format=tarfile.GNU_FORMAT)
-
-
-def pad(n):
-    return b"\0" * ((512 - n % 512) % 512)
-
-
-class TarWriter:
-    """Writes a tar stream to a file; zero-filled content is seeked over
-    (sparse on disk)."""
-
-    def __init__(self, path):
-        self.f = open(path, "wb")
-
-    def add(self, name, data, mode=0o644):
-        self.f.write(header(name, len(data), mode))
-        self.f.write(data)
-        self.f.write(pad(len(data)))
-
-    def add_zeros(self, name, size):
-        self.f.write(header(name, size))
-        self.f.seek(size, os.SEEK_CUR)
-        self.f.write(pad(size))
-
-    def close(self):
-        self.f.write(b"\0" * 1024)
-        self.f.close()
 
 
 def dpkg_db(t, pkg, files):
@@ -90,7 +56,7 @@ def md5_of_zeros(size):
 
 
 def case_one_byte_2gib(tar):
-    t = TarWriter(tar)
+    t = SparseTar(tar)
     size = 2 << 30
     dpkg_db(t, "big", [("usr/share/big/zeros", md5_of_zeros(size))])
     t.add_zeros("usr/share/big/zeros", size)
@@ -99,7 +65,7 @@ def case_one_byte_2gib(tar):
 
 def case_line_100mb(tar):
     data = b"A" * (100 << 20)
-    t = TarWriter(tar)
+    t = SparseTar(tar)
     dpkg_db(t, "line", [("usr/share/line/one", hashlib.md5(data).hexdigest())])
     t.add("usr/share/line/one", data)
     t.close()
@@ -107,7 +73,7 @@ def case_line_100mb(tar):
 
 def case_elf_prefixes(tar):
     data = b"\x7fELF" * (25 << 20)
-    t = TarWriter(tar)
+    t = SparseTar(tar)
     dpkg_db(t, "elf", [("usr/lib/elf/prefixes", hashlib.md5(data).hexdigest())])
     t.add("usr/lib/elf/prefixes", data, mode=0o755)
     t.close()
@@ -116,7 +82,7 @@ def case_elf_prefixes(tar):
 def case_tiny_1m(tar):
     n = 1000000
     files = []
-    t = TarWriter(tar)
+    t = SparseTar(tar)
     for i in range(n):
         p = "usr/share/t/%03d/%06d" % (i // 1000, i)
         data = b"%d\n" % (i % 10)
