@@ -26,35 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const struct analyzer *const table[] = {&analyzer_dpkg, &analyzer_apk,
                                                &analyzer_integrity};
 
-struct mem {
-    const unsigned char *p;
-    size_t len, pos, chunk;
-};
-
-static int
-mem_next(void *ud, const void **p, size_t *n)
-{
-    struct mem *m = ud;
-    size_t k;
-
-    if (m->pos >= m->len)
-        return 0;
-    k = m->len - m->pos;
-    if (m->chunk && k > m->chunk)
-        k = m->chunk;
-    *p = m->p + m->pos;
-    *n = k;
-    m->pos += k;
-    return 1;
-}
-
 static void
 add(struct actx *c, const char *path, uint8_t type, const char *link, const void *p, size_t n,
     size_t chunk)
 {
     struct layer_entry *le = vec_push(&c->lr->entries);
-    struct mem m = {p, n, 0, chunk};
-    struct producer prod = {mem_next, &m};
+    struct feed_mem m = {p, n, 0, chunk};
+    struct producer prod = {feed_mem_next, &m};
     struct entry e;
 
     if (!le)

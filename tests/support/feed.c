@@ -7,15 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct mem {
-    const unsigned char *p;
-    size_t len, pos, chunk;
-};
-
-static int
-mem_next(void *ud, const void **p, size_t *n)
+int
+feed_mem_next(void *ud, const void **p, size_t *n)
 {
-    struct mem *m = ud;
+    struct feed_mem *m = ud;
     size_t k;
 
     if (m->pos >= m->len)
@@ -55,8 +50,8 @@ feed_file(struct feed *f, const struct analyzer *an, const char *path, const voi
     const struct analyzer *table[1] = {an};
     struct layer_entry *le = vec_push(&f->lr.entries);
     struct entry e;
-    struct mem m = {buf, len, 0, f->chunk};
-    struct producer prod = {mem_next, &m};
+    struct feed_mem m = {buf, len, 0, f->chunk};
+    struct producer prod = {feed_mem_next, &m};
 
     if (!le)
         return -1;

@@ -23,6 +23,14 @@ struct feed {
     char init_err[256];            /* why init() failed, if it did */
 };
 
+/* A producer (analyze/dispatch.h) over bytes in memory, delivered in
+ * blocks of chunk bytes (0: one block). */
+struct feed_mem {
+    const unsigned char *p;
+    size_t len, pos, chunk;
+};
+int feed_mem_next(void *ud, const void **p, size_t *n);
+
 void feed_init(struct feed *f, int layer);
 void feed_free(struct feed *f);
 /* Feeds a regular file (mode 0644 unless given) to analyzer an (running its

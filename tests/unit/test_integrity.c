@@ -171,28 +171,6 @@ struct image {
     struct arena farena;
 };
 
-struct mem {
-    const unsigned char *p;
-    size_t len, pos, chunk;
-};
-
-static int
-mem_next(void *ud, const void **p, size_t *n)
-{
-    struct mem *m = ud;
-    size_t k;
-
-    if (m->pos >= m->len)
-        return 0;
-    k = m->len - m->pos;
-    if (m->chunk && k > m->chunk)
-        k = m->chunk;
-    *p = m->p + m->pos;
-    *n = k;
-    m->pos += k;
-    return 1;
-}
-
 /* An image of `layers` layers; history (or NULL) is the created_by line
  * of its first layer, as the image config would give it to init. */
 static void
@@ -246,8 +224,8 @@ push(struct image *im, size_t L, const char *path, uint8_t type)
 static void
 dispatch(struct image *im, size_t L, struct layer_entry *le, const void *data, size_t len)
 {
-    struct mem m = {data, len, 0, im->chunk};
-    struct producer prod = {mem_next, &m};
+    struct feed_mem m = {data, len, 0, im->chunk};
+    struct producer prod = {feed_mem_next, &m};
     struct entry e;
 
     e.le = le;
