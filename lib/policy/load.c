@@ -782,29 +782,44 @@ valid_registry(const char *s)
     return 1;
 }
 
+/* A rule of the form {action: ..., <name>: [list]} at what (both keys
+ * required; missing says what the list should hold). *x gets the list's
+ * node, for the lines of its items. */
+static int
+action_and_list(struct loader *l, const struct pnode *v, const char *what, const char *name,
+                const char *missing, enum pol_action *action, struct pol_list *list,
+                const struct pnode **x)
+{
+    const char *const keys[] = {"action", name, NULL};
+    char lwhat[64];
+    int rc = want(l, v, PN_MAP, what);
+
+    if (rc == 0)
+        rc = known_keys(l, v, what, keys);
+    if (rc)
+        return rc;
+    *x = map_value(v, "action");
+    if (!*x)
+        return fail(l, v->line, "%s: no action (deny, warn or off)", what);
+    rc = get_action(l, *x, what, action);
+    if (rc)
+        return rc;
+    *x = map_value(v, name);
+    if (!*x)
+        return fail(l, v->line, "%s: no %s", what, missing);
+    snprintf(lwhat, sizeof(lwhat), "%s.%s", what, name);
+    return get_list(l, *x, lwhat, list);
+}
+
 static int
 load_registries(struct loader *l, const struct pnode *key, const struct pnode *v)
 {
-    static const char *const keys[] = {"action", "allow", NULL};
     struct moat_policy *p = l->p;
     const struct pnode *x;
     size_t i;
-    int rc = want(l, v, PN_MAP, "image.registries");
+    int rc = action_and_list(l, v, "image.registries", "allow", "allow list",
+                             &p->image.registries.action, &p->image.allow, &x);
 
-    if (rc == 0)
-        rc = known_keys(l, v, "image.registries", keys);
-    if (rc)
-        return rc;
-    x = map_value(v, "action");
-    if (!x)
-        return fail(l, v->line, "image.registries: no action (deny, warn or off)");
-    rc = get_action(l, x, "image.registries", &p->image.registries.action);
-    if (rc)
-        return rc;
-    x = map_value(v, "allow");
-    if (!x)
-        return fail(l, v->line, "image.registries: no allow list");
-    rc = get_list(l, x, "image.registries.allow", &p->image.allow);
     for (i = 0; rc == 0 && i < p->image.allow.n; i++) {
         if (!valid_registry(p->image.allow.v[i]))
             return fail(l, x->kind == PN_SEQ ? x->kids[i]->line : x->line,
@@ -821,26 +836,12 @@ load_registries(struct loader *l, const struct pnode *key, const struct pnode *v
 static int
 load_signature(struct loader *l, const struct pnode *key, const struct pnode *v)
 {
-    static const char *const keys[] = {"action", "keys", NULL};
     struct moat_policy *p = l->p;
     const struct pnode *x;
     size_t i;
-    int rc = want(l, v, PN_MAP, "image.signature");
+    int rc = action_and_list(l, v, "image.signature", "keys", "keys (PEM public key files)",
+                             &p->image.signature.action, &p->image.keys, &x);
 
-    if (rc == 0)
-        rc = known_keys(l, v, "image.signature", keys);
-    if (rc)
-        return rc;
-    x = map_value(v, "action");
-    if (!x)
-        return fail(l, v->line, "image.signature: no action (deny, warn or off)");
-    rc = get_action(l, x, "image.signature", &p->image.signature.action);
-    if (rc)
-        return rc;
-    x = map_value(v, "keys");
-    if (!x)
-        return fail(l, v->line, "image.signature: no keys (PEM public key files)");
-    rc = get_list(l, x, "image.signature.keys", &p->image.keys);
     if (rc)
         return rc;
     if (p->image.keys.n > MOAT_LIMIT_VERIFY_KEYS)
